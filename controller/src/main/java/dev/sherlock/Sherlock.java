@@ -1,0 +1,82 @@
+package dev.sherlock;
+
+import dev.sherlock.cli.DebugCommand;
+import dev.sherlock.cli.DemoCommand;
+import dev.sherlock.cli.FindingsCommand;
+import dev.sherlock.cli.InstallCommand;
+import dev.sherlock.cli.PlanCommand;
+import dev.sherlock.cli.RunCommand;
+import dev.sherlock.cli.SandboxCommand;
+import dev.sherlock.cli.UninstallCommand;
+import dev.sherlock.cli.ValidateCommand;
+import io.micronaut.configuration.picocli.MicronautFactory;
+import io.micronaut.context.ApplicationContext;
+import io.micronaut.context.env.Environment;
+import java.io.PrintWriter;
+import java.nio.charset.StandardCharsets;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+
+/** The {@code sherlock} command line: one subcommand per job, all sharing one Micronaut context. */
+@Command(
+    name = "sherlock",
+    mixinStandardHelpOptions = true,
+    version = "sherlock 0.1.0",
+    description = "Debug sessions for Amazon ECS services, declared as policies in git.",
+    subcommands = {
+      ValidateCommand.class,
+      PlanCommand.class,
+      RunCommand.class,
+      DemoCommand.class,
+      SandboxCommand.class,
+      DebugCommand.class,
+      FindingsCommand.class,
+      InstallCommand.class,
+      UninstallCommand.class,
+    })
+public final class Sherlock implements Runnable {
+  @CommandLine.Spec CommandLine.Model.CommandSpec spec;
+
+  public static void main(String[] args) {
+    System.exit(execute(args));
+  }
+
+  /**
+   * Runs one command line on the console; see {@link #execute(PrintWriter, PrintWriter,
+   * String...)}.
+   */
+  public static int execute(String... args) {
+    return execute(
+        new PrintWriter(System.out, true, StandardCharsets.UTF_8),
+        new PrintWriter(System.err, true, StandardCharsets.UTF_8),
+        args);
+  }
+
+  /** Runs one command line and returns its exit code; never throws, never prints a stack trace. */
+  public static int execute(PrintWriter out, PrintWriter err, String... args) {
+    try (ApplicationContext context =
+        ApplicationContext.builder(Sherlock.class, Environment.CLI).start()) {
+      CommandLine commandLine = new CommandLine(Sherlock.class, new MicronautFactory(context));
+      commandLine.setOut(out);
+      commandLine.setErr(err);
+      commandLine.setExecutionExceptionHandler(
+          (e, cmd, parsed) -> {
+            cmd.getErr()
+                .printf(
+                    "sherlock %s: error: %s%n",
+                    cmd.getCommandName(),
+                    e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage());
+            return 70; // EX_SOFTWARE: our fault, not the input's
+          });
+      int exitCode = commandLine.execute(args);
+      out.flush();
+      err.flush();
+      return exitCode;
+    }
+  }
+
+  @Override
+  public void run() {
+    spec.commandLine().usage(spec.commandLine().getOut());
+  }
+}

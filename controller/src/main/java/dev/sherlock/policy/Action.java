@@ -1,0 +1,77 @@
+package dev.sherlock.policy;
+
+import com.fasterxml.jackson.annotation.JsonSubTypes;
+import com.fasterxml.jackson.annotation.JsonTypeInfo;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * What a debug session does while it lasts; every action is reverted when the session ends. In YAML
+ * each action is a one-key mapping whose key names its kind.
+ */
+@JsonTypeInfo(use = JsonTypeInfo.Id.NAME, include = JsonTypeInfo.As.WRAPPER_OBJECT)
+@JsonSubTypes({
+  @JsonSubTypes.Type(value = Action.SetEnvironment.class, name = "setEnvironment"),
+  @JsonSubTypes.Type(value = Action.AttachSidecar.class, name = "attachSidecar"),
+  @JsonSubTypes.Type(value = Action.EnableExecuteCommand.class, name = "enableExecuteCommand"),
+  @JsonSubTypes.Type(value = Action.CaptureSnapshot.class, name = "captureSnapshot"),
+  @JsonSubTypes.Type(value = Action.ScaleCapacity.class, name = "scaleCapacity"),
+})
+public sealed interface Action {
+
+  /** Environment variables set on one container of the task definition (e.g. LOGLEVEL=DEBUG). */
+  record SetEnvironment(String container, Map<String, String> variables) implements Action {
+    public SetEnvironment {
+      variables = Map.copyOf(variables);
+    }
+  }
+
+  /** A container added to the task definition, such as an X-Ray daemon or a metadata proxy. */
+  record AttachSidecar(
+      String name,
+      String image,
+      Optional<Integer> cpu,
+      Optional<Integer> memory,
+      Optional<Integer> memoryReservation,
+      Optional<Boolean> essential,
+      List<PortMapping> portMappings,
+      Map<String, String> environment,
+      List<String> command)
+      implements Action {
+    public AttachSidecar {
+      portMappings = portMappings == null ? List.of() : List.copyOf(portMappings);
+      environment = environment == null ? Map.of() : Map.copyOf(environment);
+      command = command == null ? List.of() : List.copyOf(command);
+    }
+
+    /** A container port; the protocol defaults to tcp, as in ECS. */
+    public record PortMapping(int containerPort, Optional<String> protocol) {}
+  }
+
+  /** ECS Exec on for the service while the session lasts. */
+  record EnableExecuteCommand() implements Action {}
+
+  /** Evidence recorded as a Snapshot finding when the session opens. */
+  record CaptureSnapshot(List<String> include, Optional<LogOptions> logs) implements Action {
+    public static final List<String> EVERYTHING =
+        List.of(
+            "tasks",
+            "stoppedTasks",
+            "serviceEvents",
+            "deployments",
+            "metrics",
+            "logs",
+            "taskStats");
+
+    public CaptureSnapshot {
+      include = include == null ? EVERYTHING : List.copyOf(include);
+    }
+
+    /** How many log lines per task, optionally filtered with a CloudWatch Logs pattern. */
+    public record LogOptions(Optional<Integer> lines, Optional<String> filterPattern) {}
+  }
+
+  /** The service's minimum capacity raised to at least {@code minAtLeast} for the session. */
+  record ScaleCapacity(int minAtLeast) implements Action {}
+}

@@ -1,0 +1,177 @@
+package dev.sherlock.policy.load;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.sherlock.policy.Action;
+import dev.sherlock.policy.DebugPolicy;
+import dev.sherlock.policy.DebugSession;
+import dev.sherlock.policy.Trigger;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * The checks a schema cannot express: a policy's parts must make sense together, names must be
+ * unique across all files, and a session must name a policy that exists.
+ */
+final class PolicyChecks {
+  private final List<YamlDocument> allDocuments;
+
+  /**
+   * @param allDocuments every parsed document, valid or not, so that a name taken by a broken
+   *     policy still counts as taken (and a session naming it is not told it is unknown)
+   */
+  PolicyChecks(List<YamlDocument> allDocuments) {
+    this.allDocuments = allDocuments;
+  }
+
+  /** Returns the documents without problems; adds the problems of the others. */
+  List<LoadedDocument> check(List<LoadedDocument> bound, List<Diagnostic> problems) {
+    List<LoadedDocument> valid = new ArrayList<>();
+    Map<String, YamlDocument> firstByName = firstDocumentByName();
+    Set<String> policyNames = new HashSet<>();
+    for (YamlDocument document : allDocuments) {
+      if (DebugPolicy.KIND.equals(document.root().path("kind").asText())) {
+        policyNames.add(document.root().path("metadata").path("name").asText());
+      }
+    }
+    for (LoadedDocument loaded : bound) {
+      List<Diagnostic> found = new ArrayList<>();
+      Reporter report = new Reporter(loaded.source(), found);
+      YamlDocument first = firstByName.get(key(loaded.source().root()));
+      if (first != loaded.source()) {
+        report.atValue(
+            "/metadata/name",
+            "duplicate %s name '%s' (first defined at %s)"
+                .formatted(
+                    loaded.model().kind(),
+                    loaded.model().metadata().name(),
+                    where(first, "/metadata/name")));
+      }
+      switch (loaded.model()) {
+        case DebugPolicy policy -> checkPolicy(policy, report);
+        case DebugSession session -> {
+          if (!policyNames.contains(session.spec().policy())) {
+            report.atValue(
+                "/spec/policy",
+                "unknown policy '%s': no DebugPolicy of that name is loaded"
+                    .formatted(session.spec().policy()));
+          }
+        }
+      }
+      problems.addAll(found);
+      if (found.isEmpty()) {
+        valid.add(loaded);
+      }
+    }
+    return valid;
+  }
+
+  private static void checkPolicy(DebugPolicy policy, Reporter report) {
+    var spec = policy.spec();
+    if (spec.target().services().isEmpty() && spec.target().tags().isEmpty()) {
+      report.atKey("/spec/target", "spec.target selects no service: give services, tags or both");
+    }
+    if (spec.session().duration().isZero()) {
+      report.atValue("/spec/session/duration", "spec.session.duration must be longer than 0s");
+    }
+    for (int i = 0; i < spec.triggers().size(); i++) {
+      if (spec.triggers().get(i) instanceof Trigger.Metric metric) {
+        int thresholds =
+            (metric.above().isPresent() ? 1 : 0)
+                + (metric.below().isPresent() ? 1 : 0)
+                + (metric.aboveBaseline().isPresent() ? 1 : 0);
+        if (thresholds != 1) {
+          report.atKey(
+              "/spec/triggers/%d/metric".formatted(i),
+              "metric trigger needs exactly one of above, below or aboveBaseline (found %d)"
+                  .formatted(thresholds));
+        }
+      }
+    }
+    checkActions(spec.actions(), report);
+  }
+
+  /** Containers the actions name must not collide, and no variable may be set twice. */
+  private static void checkActions(List<Action> actions, Reporter report) {
+    Map<String, Integer> environmentContainers = new HashMap<>();
+    Map<String, Integer> sidecars = new HashMap<>();
+    Map<String, Integer> variables = new HashMap<>();
+    for (int i = 0; i < actions.size(); i++) {
+      String at = "/spec/actions/%d".formatted(i);
+      switch (actions.get(i)) {
+        case Action.SetEnvironment env -> {
+          if (env.variables().isEmpty()) {
+            report.atKey(
+                at + "/setEnvironment/variables",
+                "setEnvironment has no effect: variables is empty");
+          }
+          environmentContainers.putIfAbsent(env.container(), i);
+          for (String name : env.variables().keySet()) {
+            Integer earlier = variables.putIfAbsent(env.container() + "\0" + name, i);
+            if (earlier != null) {
+              report.atKey(
+                  SourceMap.child(at + "/setEnvironment/variables", name),
+                  "variable %s of container '%s' is already set by spec.actions[%d]"
+                      .formatted(name, env.container(), earlier));
+            }
+          }
+        }
+        case Action.AttachSidecar sidecar -> {
+          Integer earlierSidecar = sidecars.putIfAbsent(sidecar.name(), i);
+          Integer environment = environmentContainers.get(sidecar.name());
+          Integer clash = earlierSidecar != null ? earlierSidecar : environment;
+          if (clash != null) {
+            report.atValue(
+                at + "/attachSidecar/name",
+                "sidecar name '%s' clashes with the container named by spec.actions[%d]"
+                    .formatted(sidecar.name(), clash));
+          }
+        }
+        default -> {}
+      }
+    }
+    // A setEnvironment after a sidecar of the same name targets the sidecar: also a clash.
+    for (int i = 0; i < actions.size(); i++) {
+      if (actions.get(i) instanceof Action.SetEnvironment env) {
+        Integer sidecar = sidecars.get(env.container());
+        if (sidecar != null && sidecar < i) {
+          report.atValue(
+              "/spec/actions/%d/setEnvironment/container".formatted(i),
+              "container '%s' is the sidecar attached by spec.actions[%d]; set its environment there"
+                  .formatted(env.container(), sidecar));
+        }
+      }
+    }
+  }
+
+  private static String where(YamlDocument document, String pointer) {
+    SourcePosition position = document.positions().value(pointer);
+    return "%s:%d:%d".formatted(document.file(), position.line(), position.column());
+  }
+
+  private Map<String, YamlDocument> firstDocumentByName() {
+    Map<String, YamlDocument> first = new HashMap<>();
+    for (YamlDocument document : allDocuments) {
+      first.putIfAbsent(key(document.root()), document);
+    }
+    return first;
+  }
+
+  private static String key(JsonNode root) {
+    return root.path("kind").asText() + "/" + root.path("metadata").path("name").asText();
+  }
+
+  /** Adds problems of one document at the position of a pointer. */
+  private record Reporter(YamlDocument document, List<Diagnostic> problems) {
+    void atValue(String pointer, String message) {
+      problems.add(Diagnostic.at(document.file(), document.positions().value(pointer), message));
+    }
+
+    void atKey(String pointer, String message) {
+      problems.add(Diagnostic.at(document.file(), document.positions().key(pointer), message));
+    }
+  }
+}
