@@ -1,0 +1,103 @@
+package dev.sherlock.sandbox.faults;
+
+import dev.sherlock.sandbox.http.AwsException;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Random;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * AWS's request budgets and deliberate failures. Each operation may have a token bucket (burst and
+ * refill per second, as AWS publishes for ECS) and injected throttling, server-error and latency
+ * rates; a call that exceeds its bucket or draws an injected fault fails the way AWS fails.
+ */
+public final class FaultInjector {
+  /** A token bucket: {@code burst} calls at once, refilled at {@code perSecond}. */
+  public record Budget(int burst, double perSecond) {}
+
+  /** Injected failure rates (0..1) and an added latency for one service or operation. */
+  public record Faults(double throttleRate, double serverErrorRate, Duration latency) {
+    public static final Faults NONE = new Faults(0, 0, Duration.ZERO);
+  }
+
+  private final Clock clock;
+  private final Random random;
+  private final Map<String, Budget> budgets = new ConcurrentHashMap<>();
+  private final Map<String, double[]> buckets = new ConcurrentHashMap<>();
+  private final Map<String, Faults> faults = new ConcurrentHashMap<>();
+
+  public FaultInjector(Clock clock, long seed) {
+    this.clock = clock;
+    this.random = new Random(seed);
+  }
+
+  /** Sets the budget of {@code service.Operation} (or of a whole service with {@code service}). */
+  public void budget(String key, Budget budget) {
+    budgets.put(key, budget);
+    buckets.remove(key);
+  }
+
+  /**
+   * Sets injected faults for {@code service.Operation} or for every operation of {@code service}.
+   */
+  public void inject(String key, Faults injected) {
+    faults.put(key, injected);
+  }
+
+  public void clear() {
+    faults.clear();
+    budgets.clear();
+    buckets.clear();
+  }
+
+  /**
+   * Admits a call or throws as AWS would.
+   *
+   * @param throttlingCode the service's own throttling code (ECS: ThrottlingException, CloudWatch:
+   *     Throttling, Logs: ThrottlingException, ...)
+   * @return latency to add before answering
+   */
+  public synchronized Duration admit(String service, String operation, String throttlingCode) {
+    String key = service + "." + operation;
+    takeToken(key, throttlingCode);
+    takeToken(service, throttlingCode);
+    Faults injected =
+        Optional.ofNullable(faults.get(key))
+            .or(() -> Optional.ofNullable(faults.get(service)))
+            .orElse(Faults.NONE);
+    if (injected.throttleRate() > 0 && random.nextDouble() < injected.throttleRate()) {
+      throw AwsException.throttling(throttlingCode);
+    }
+    if (injected.serverErrorRate() > 0 && random.nextDouble() < injected.serverErrorRate()) {
+      throw AwsException.serverError(serverErrorCode(service));
+    }
+    return injected.latency();
+  }
+
+  private void takeToken(String key, String throttlingCode) {
+    Budget budget = budgets.get(key);
+    if (budget == null) {
+      return;
+    }
+    double now = clock.millis() / 1000.0;
+    double[] bucket = buckets.computeIfAbsent(key, k -> new double[] {budget.burst(), now});
+    bucket[0] = Math.min(budget.burst(), bucket[0] + (now - bucket[1]) * budget.perSecond());
+    bucket[1] = now;
+    if (bucket[0] < 1) {
+      throw AwsException.throttling(throttlingCode);
+    }
+    bucket[0] -= 1;
+  }
+
+  private static String serverErrorCode(String service) {
+    return switch (service) {
+      case "ecs" -> "ServerException";
+      case "monitoring" -> "InternalServiceError";
+      case "logs" -> "ServiceUnavailableException";
+      case "application-autoscaling" -> "InternalServiceException";
+      default -> "InternalException";
+    };
+  }
+}
