@@ -1,14 +1,117 @@
 package dev.sherlock.cli;
 
+import dev.sherlock.policy.Durations;
+import dev.sherlock.sandbox.MysfitsWorld;
+import dev.sherlock.sandbox.Sandbox;
+import java.io.PrintWriter;
+import java.io.UncheckedIOException;
+import java.net.BindException;
+import java.time.Duration;
+import java.util.Optional;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import picocli.CommandLine;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
 
-/** {@code sherlock sandbox}: Run the local AWS control plane alone. */
+/**
+ * {@code sherlock sandbox}: the local AWS control plane alone, on the wall clock, for the AWS CLI,
+ * an SDK, or Sherlock itself to talk to.
+ */
 @Command(
     name = "sandbox",
-    description = "Run the local AWS control plane alone. (not available yet)")
-public final class SandboxCommand extends NotAvailableYet {
+    description =
+        "Run the local AWS control plane (ECS, Auto Scaling, EventBridge, CloudWatch, Logs, SQS).")
+public final class SandboxCommand implements Callable<Integer> {
+  /** Worlds the sandbox can start with. */
+  public enum Seed {
+    none,
+    mysfits
+  }
+
+  @CommandLine.Spec CommandLine.Model.CommandSpec spec;
+
+  @Option(
+      names = "--port",
+      defaultValue = "4566",
+      description = "Port on 127.0.0.1 (0: any free one). Default: ${DEFAULT-VALUE}.")
+  int port;
+
+  @Option(
+      names = "--seed",
+      defaultValue = "none",
+      description = "World to create: ${COMPLETION-CANDIDATES}. Default: ${DEFAULT-VALUE}.")
+  Seed seed;
+
+  @Option(
+      names = "--for",
+      paramLabel = "DURATION",
+      description = "Stop after this long (e.g. 10m); default: until interrupted.")
+  Optional<String> runFor;
+
   @Override
-  String arrivesWith() {
-    return "the sandbox (issue 3)";
+  public Integer call() throws InterruptedException {
+    PrintWriter out = spec.commandLine().getOut();
+    PrintWriter err = spec.commandLine().getErr();
+    Optional<Duration> limit;
+    try {
+      limit = runFor.map(Durations::parse);
+    } catch (IllegalArgumentException e) {
+      err.println("sherlock sandbox: error: --for: " + e.getMessage());
+      return 2;
+    }
+    Sandbox sandbox;
+    try {
+      sandbox = Sandbox.builder().port(port).seed(System.nanoTime()).start();
+    } catch (UncheckedIOException e) {
+      boolean inUse = e.getCause() instanceof BindException;
+      err.printf(
+          "sherlock sandbox: error: %s%n",
+          inUse ? "port %d is in use; choose another with --port".formatted(port) : e.getMessage());
+      return 1;
+    }
+    CountDownLatch stopped = new CountDownLatch(1);
+    Thread hook =
+        new Thread(
+            () -> {
+              sandbox.close();
+              stopped.countDown();
+            });
+    Runtime.getRuntime().addShutdownHook(hook);
+    if (seed == Seed.mysfits) {
+      MysfitsWorld.seed(sandbox);
+    }
+    String endpoint = sandbox.endpoint().toString();
+    out.printf(
+        "Sherlock sandbox on %s: ECS, Application Auto Scaling, EventBridge, CloudWatch, CloudWatch Logs, SQS%n",
+        endpoint);
+    if (seed == Seed.mysfits) {
+      out.println(
+          "World: cluster mysfits with like-service (CHAOSMODE=on, LOGLEVEL=ERROR, behind an ALB) and monolith, 2 tasks each");
+    }
+    out.printf(
+        """
+
+        Point the AWS CLI or an SDK at it:
+          export AWS_ENDPOINT_URL=%1$s
+          export AWS_ACCESS_KEY_ID=test AWS_SECRET_ACCESS_KEY=test AWS_REGION=%2$s AWS_DEFAULT_REGION=%2$s
+          aws --endpoint-url %1$s ecs list-services --cluster mysfits   # CLIs older than 2.13 ignore AWS_ENDPOINT_URL
+
+        API call counts: %1$s/_sandbox/calls   task metadata address map: %1$s/_sandbox/address-map
+        %3$s
+        """,
+        endpoint,
+        sandbox.region(),
+        limit.map(d -> "Stops after " + Durations.format(d) + ".").orElse("Ctrl-C stops it."));
+    out.flush();
+    if (limit.isPresent()) {
+      stopped.await(limit.get().toMillis(), TimeUnit.MILLISECONDS);
+      Runtime.getRuntime().removeShutdownHook(hook);
+      sandbox.close();
+    } else {
+      stopped.await();
+    }
+    return 0;
   }
 }

@@ -29,7 +29,7 @@ class CommandLineTest {
   }
 
   @ParameterizedTest
-  @ValueSource(strings = {"run", "demo", "sandbox", "debug", "findings", "install", "uninstall"})
+  @ValueSource(strings = {"run", "demo", "debug", "findings", "install", "uninstall"})
   void unfinishedCommandsSaySoAndExitWithTwo(String command) {
     CommandLineRun run = CommandLineRun.of(command, "--for", "3m");
 

@@ -273,8 +273,15 @@ public final class CloudWatch implements JsonApi {
         matching.add(id);
       }
     }
-    var page =
-        Pagination.page(matching, Optional.empty(), Json.text(request, "NextToken"), 500, 500);
+    Pagination.Page<MetricId> page;
+    try {
+      page = Pagination.page(matching, Optional.empty(), Json.text(request, "NextToken"), 500, 500);
+    } catch (AwsException e) {
+      throw new AwsException(
+          "InvalidNextToken",
+          400,
+          "The service couldn't process your request because the NextToken is invalid.");
+    }
     ObjectNode response = Json.object();
     ArrayNode metrics = response.putArray("Metrics");
     for (MetricId id : page.items()) {
