@@ -30,6 +30,19 @@ public final class TaskDefinitionOverlay {
   public static final String TAG_BASE = "sherlock:base";
   public static final String TAG_SESSION = "sherlock:session";
   public static final String TAG_OVERLAY = "sherlock:overlay";
+  public static final String TAG_POLICIES = "sherlock:policies";
+  public static final String TAG_EXPIRES = "sherlock:expires";
+
+  /**
+   * Whose overlay a revision carries: session ids, and - so that state can be rebuilt from ECS
+   * alone if the store is lost - their policies and the latest expiry.
+   */
+  public record Ownership(
+      List<String> sessions, List<String> policies, Optional<java.time.Instant> expires) {
+    public static Ownership of(String session) {
+      return new Ownership(List.of(session), List.of(), Optional.empty());
+    }
+  }
 
   private TaskDefinitionOverlay() {}
 
@@ -47,10 +60,10 @@ public final class TaskDefinitionOverlay {
   }
 
   /**
-   * @param sessions the ids of the sessions whose merged overlay this is, for the session tag
+   * @param owners the sessions whose merged overlay this is, for the tags
    */
   public static Result apply(
-      TaskDefinition base, List<Tag> baseTags, Overlay overlay, List<String> sessions) {
+      TaskDefinition base, List<Tag> baseTags, Overlay overlay, Ownership owners) {
     List<String> problems = new ArrayList<>();
     Map<String, ContainerDefinition> containers = new LinkedHashMap<>();
     base.containerDefinitions().forEach(c -> containers.put(c.name(), c));
@@ -84,8 +97,12 @@ public final class TaskDefinitionOverlay {
     baseTags.stream().filter(t -> !t.key().startsWith("sherlock:")).forEach(tags::add);
     tags.add(tag(TAG_MANAGED, "true"));
     tags.add(tag(TAG_BASE, base.taskDefinitionArn()));
-    tags.add(tag(TAG_SESSION, String.join(",", sessions)));
+    tags.add(tag(TAG_SESSION, String.join(",", owners.sessions())));
     tags.add(tag(TAG_OVERLAY, hash(overlay)));
+    if (!owners.policies().isEmpty()) {
+      tags.add(tag(TAG_POLICIES, String.join(",", owners.policies())));
+    }
+    owners.expires().ifPresent(e -> tags.add(tag(TAG_EXPIRES, e.toString())));
 
     RegisterTaskDefinitionRequest request =
         asRegistration(base, List.of()).toBuilder()

@@ -104,7 +104,7 @@ public final class PlanPrinter {
     }
   }
 
-  static String describe(Change change) {
+  public static String describe(Change change) {
     return switch (change) {
       case Change.ContainerAdded added ->
           "+ container " + added.container() + sidecar(added.definition());
@@ -163,7 +163,7 @@ public final class PlanPrinter {
     return " (" + String.join(", ", parts) + ")";
   }
 
-  static String describe(Trigger trigger) {
+  public static String describe(Trigger trigger) {
     return switch (trigger) {
       case Trigger.Metric m -> {
         String threshold =

@@ -121,7 +121,10 @@ public final class Planner {
       var definition = base.get().taskDefinition();
       var result =
           TaskDefinitionOverlay.apply(
-              definition, base.get().tags(), overlay, List.of(sessionName(policy, declaredBy)));
+              definition,
+              base.get().tags(),
+              overlay,
+              TaskDefinitionOverlay.Ownership.of(sessionName(policy, declaredBy)));
       problems.addAll(result.problems());
       taskDefinition =
           TaskDefinitionDiff.between(

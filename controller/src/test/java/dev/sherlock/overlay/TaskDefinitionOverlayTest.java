@@ -49,7 +49,8 @@ class TaskDefinitionOverlayTest {
             List.of(new Action.SetEnvironment("like-service", Map.of("LOGLEVEL", "DEBUG")), XRAY));
 
     var result =
-        TaskDefinitionOverlay.apply(base.taskDefinition(), base.tags(), overlay, List.of("s-1"));
+        TaskDefinitionOverlay.apply(
+            base.taskDefinition(), base.tags(), overlay, TaskDefinitionOverlay.Ownership.of("s-1"));
 
     assertThat(result.problems()).isEmpty();
     ObjectNode before =
@@ -82,7 +83,11 @@ class TaskDefinitionOverlayTest {
         Overlay.of(List.of(new Action.SetEnvironment("like-service", Map.of("LOGLEVEL", "DEBUG"))));
 
     RegisterTaskDefinitionRequest request =
-        TaskDefinitionOverlay.apply(base.taskDefinition(), base.tags(), overlay, List.of("s-1"))
+        TaskDefinitionOverlay.apply(
+                base.taskDefinition(),
+                base.tags(),
+                overlay,
+                TaskDefinitionOverlay.Ownership.of("s-1"))
             .request();
 
     assertThat(request.containerDefinitions().getFirst().environment())
@@ -101,7 +106,11 @@ class TaskDefinitionOverlayTest {
 
     RegisterTaskDefinitionRequest request =
         TaskDefinitionOverlay.apply(
-                base.taskDefinition(), base.tags(), overlay, List.of("s-1", "s-2"))
+                base.taskDefinition(),
+                base.tags(),
+                overlay,
+                new TaskDefinitionOverlay.Ownership(
+                    List.of("s-1", "s-2"), List.of(), java.util.Optional.empty()))
             .request();
 
     assertThat(request.tags())
@@ -161,7 +170,8 @@ class TaskDefinitionOverlayTest {
                 new Action.SetEnvironment("no-such-container", Map.of("A", "1")), hungry, clash));
 
     var result =
-        TaskDefinitionOverlay.apply(base.taskDefinition(), base.tags(), overlay, List.of("s-1"));
+        TaskDefinitionOverlay.apply(
+            base.taskDefinition(), base.tags(), overlay, TaskDefinitionOverlay.Ownership.of("s-1"));
 
     assertThat(result.problems())
         .containsExactly(

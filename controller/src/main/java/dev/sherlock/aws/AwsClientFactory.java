@@ -1,0 +1,104 @@
+package dev.sherlock.aws;
+
+import dev.sherlock.config.SherlockConfig;
+import io.micronaut.context.annotation.Bean;
+import io.micronaut.context.annotation.Factory;
+import jakarta.inject.Singleton;
+import java.time.Duration;
+import software.amazon.awssdk.auth.credentials.AwsCredentialsProvider;
+import software.amazon.awssdk.auth.credentials.DefaultCredentialsProvider;
+import software.amazon.awssdk.auth.credentials.ProfileCredentialsProvider;
+import software.amazon.awssdk.awscore.client.builder.AwsClientBuilder;
+import software.amazon.awssdk.core.client.builder.SdkSyncClientBuilder;
+import software.amazon.awssdk.core.client.config.ClientOverrideConfiguration;
+import software.amazon.awssdk.http.SdkHttpClient;
+import software.amazon.awssdk.http.apache.ApacheHttpClient;
+import software.amazon.awssdk.regions.Region;
+import software.amazon.awssdk.services.applicationautoscaling.ApplicationAutoScalingClient;
+import software.amazon.awssdk.services.cloudwatch.CloudWatchClient;
+import software.amazon.awssdk.services.cloudwatchlogs.CloudWatchLogsClient;
+import software.amazon.awssdk.services.ecs.EcsClient;
+import software.amazon.awssdk.services.eventbridge.EventBridgeClient;
+import software.amazon.awssdk.services.sqs.SqsClient;
+
+/**
+ * The AWS SDK v2 clients, one per service, sharing one HTTP connection pool. Each honours {@code
+ * sherlock.aws.region}, {@code sherlock.aws.profile} (else the default credential chain), {@code
+ * sherlock.aws.endpoint} and {@code sherlock.aws.endpoints.<service>}: tests and the demo swap
+ * endpoints, never classes.
+ */
+@Factory
+public final class AwsClientFactory {
+  private final SherlockConfig.Aws config;
+
+  public AwsClientFactory(SherlockConfig config) {
+    this.config = config.aws();
+  }
+
+  @Singleton
+  @Bean(preDestroy = "close")
+  SdkHttpClient httpClient() {
+    return ApacheHttpClient.builder()
+        .maxConnections(64)
+        .connectionTimeout(Duration.ofSeconds(5))
+        // SQS long polls for up to 20 s: the socket must wait longer than that.
+        .socketTimeout(Duration.ofSeconds(35))
+        .build();
+  }
+
+  @Singleton
+  @Bean(preDestroy = "close")
+  EcsClient ecs(SdkHttpClient http) {
+    return configure(EcsClient.builder(), "ecs", http).build();
+  }
+
+  @Singleton
+  @Bean(preDestroy = "close")
+  SqsClient sqs(SdkHttpClient http) {
+    return configure(SqsClient.builder(), "sqs", http).build();
+  }
+
+  @Singleton
+  @Bean(preDestroy = "close")
+  EventBridgeClient events(SdkHttpClient http) {
+    return configure(EventBridgeClient.builder(), "events", http).build();
+  }
+
+  @Singleton
+  @Bean(preDestroy = "close")
+  CloudWatchClient cloudWatch(SdkHttpClient http) {
+    return configure(CloudWatchClient.builder(), "monitoring", http).build();
+  }
+
+  @Singleton
+  @Bean(preDestroy = "close")
+  CloudWatchLogsClient logs(SdkHttpClient http) {
+    return configure(CloudWatchLogsClient.builder(), "logs", http).build();
+  }
+
+  @Singleton
+  @Bean(preDestroy = "close")
+  ApplicationAutoScalingClient autoScaling(SdkHttpClient http) {
+    return configure(ApplicationAutoScalingClient.builder(), "application-autoscaling", http)
+        .build();
+  }
+
+  private <B extends AwsClientBuilder<B, ?> & SdkSyncClientBuilder<B, ?>> B configure(
+      B builder, String service, SdkHttpClient http) {
+    builder.httpClient(http).credentialsProvider(credentials());
+    config.region().map(Region::of).ifPresent(builder::region);
+    config.endpointOf(service).ifPresent(builder::endpointOverride);
+    // Five attempts in standard mode: backoff with jitter, the only retry layer (see AwsGuard).
+    builder.overrideConfiguration(
+        ClientOverrideConfiguration.builder().retryStrategy(b -> b.maxAttempts(5)).build());
+    return builder;
+  }
+
+  private AwsCredentialsProvider credentials() {
+    return config
+        .profile()
+        .<AwsCredentialsProvider>map(
+            p -> ProfileCredentialsProvider.builder().profileName(p).build())
+        .orElseGet(() -> DefaultCredentialsProvider.builder().build());
+  }
+}

@@ -1,0 +1,25 @@
+package dev.sherlock.aws;
+
+import jakarta.inject.Singleton;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.LongAdder;
+
+/** Sherlock's own count of AWS calls by service, operation and outcome (for metrics and logs). */
+@Singleton
+public final class CallCounter {
+  private final Map<String, LongAdder> counts = new ConcurrentHashMap<>();
+
+  public void record(String service, String operation, String outcome) {
+    counts
+        .computeIfAbsent(service + " " + operation + " " + outcome, k -> new LongAdder())
+        .increment();
+  }
+
+  public Map<String, Long> snapshot() {
+    Map<String, Long> copy = new TreeMap<>();
+    counts.forEach((k, v) -> copy.put(k, v.sum()));
+    return copy;
+  }
+}

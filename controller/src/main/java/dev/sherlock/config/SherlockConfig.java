@@ -1,0 +1,89 @@
+package dev.sherlock.config;
+
+import dev.sherlock.policy.Mode;
+import java.net.URI;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * Everything the controller is told, with the defaults a production install starts from. Read from
+ * Micronaut configuration ({@code sherlock.*} properties, {@code SHERLOCK_*} environment variables)
+ * by {@link SherlockConfigFactory}.
+ *
+ * @param mode {@code enforce}, or {@code dryRun} to change nothing anywhere (overrides policies)
+ * @param policies the directory of policy files, watched for changes
+ * @param dataDir where the SQLite store lives
+ * @param aws how to reach AWS
+ * @param queueName the SQS queue that the EventBridge rule feeds
+ * @param resyncInterval how often every selected service is listed and reconciled anyway
+ * @param sidecarImages image prefixes a sidecar may use; anything else is refused
+ * @param mutationsPerHour global budget of changes (registrations and service updates) per hour
+ * @param maxSessions global number of sessions open at once
+ * @param workers reconcile workers (virtual threads); one service is never reconciled twice at once
+ * @param sqsWait long-poll wait of the event source
+ */
+public record SherlockConfig(
+    Mode mode,
+    Path policies,
+    Path dataDir,
+    Aws aws,
+    String queueName,
+    Duration resyncInterval,
+    List<String> sidecarImages,
+    int mutationsPerHour,
+    int maxSessions,
+    int workers,
+    Duration sqsWait) {
+
+  public static final List<String> DEFAULT_SIDECAR_IMAGES =
+      List.of(
+          "public.ecr.aws/xray/",
+          "public.ecr.aws/aws-observability/",
+          "public.ecr.aws/sherlock/",
+          "amazon/aws-xray-daemon");
+
+  /**
+   * @param region the AWS region; empty: the SDK's default chain (AWS_REGION, profile)
+   * @param profile a named profile of the shared config files; empty: the default chain
+   * @param endpoint one endpoint for every service (the sandbox, LocalStack)
+   * @param endpoints per-service endpoint overrides, by service (ecs, sqs, events, ...)
+   * @param budgets client-side rate budgets by service ({@code sqs}) or ECS API category ({@code
+   *     ecs.service-read}); see {@link SherlockConfigFactory#DEFAULT_BUDGETS}
+   * @param breaker when a service's circuit breaker opens, and for how long
+   */
+  public record Aws(
+      Optional<String> region,
+      Optional<String> profile,
+      Optional<URI> endpoint,
+      Map<String, URI> endpoints,
+      Map<String, Budget> budgets,
+      Breaker breaker) {
+
+    public Optional<URI> endpointOf(String service) {
+      return Optional.ofNullable(endpoints.get(service)).or(() -> endpoint);
+    }
+
+    public Budget budgetOf(String key) {
+      return budgets.getOrDefault(key, Budget.DEFAULT);
+    }
+  }
+
+  /** A token bucket: {@code burst} calls at once, {@code perSecond} sustained. */
+  public record Budget(int burst, double perSecond) {
+    public static final Budget DEFAULT = new Budget(20, 10);
+  }
+
+  /**
+   * A circuit breaker opens at {@code failureRatePercent} failures and stays open {@code openFor}.
+   */
+  public record Breaker(float failureRatePercent, Duration openFor) {
+    public static final Breaker DEFAULT = new Breaker(50, Duration.ofSeconds(30));
+  }
+
+  public boolean dryRun() {
+    return mode == Mode.DRY_RUN;
+  }
+}

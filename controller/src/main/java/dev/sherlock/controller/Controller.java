@@ -1,0 +1,297 @@
+package dev.sherlock.controller;
+
+import dev.sherlock.aws.EcsGateway;
+import dev.sherlock.config.SherlockConfig;
+import dev.sherlock.finding.FindingKind;
+import dev.sherlock.finding.Findings;
+import dev.sherlock.policy.DebugPolicy;
+import dev.sherlock.policy.DebugSession;
+import dev.sherlock.policy.load.PolicySet;
+import dev.sherlock.queue.WorkQueue;
+import dev.sherlock.reconcile.Result;
+import dev.sherlock.reconcile.ServiceArns;
+import dev.sherlock.reconcile.ServiceReconciler;
+import dev.sherlock.session.Session;
+import dev.sherlock.session.Sessions;
+import dev.sherlock.source.EcsEvent;
+import dev.sherlock.source.PolicySource;
+import dev.sherlock.source.ServiceCache;
+import dev.sherlock.source.SqsEventSource;
+import dev.sherlock.trigger.TriggerEngine;
+import jakarta.inject.Singleton;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.atomic.AtomicLong;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import software.amazon.awssdk.services.ecs.model.Service;
+
+/**
+ * The manager: policies, events and the periodic resync feed the work queue; workers on virtual
+ * threads reconcile one service at a time each. Events only make reconciliation prompt; the resync
+ * makes it correct when events are lost.
+ */
+@Singleton
+public final class Controller implements AutoCloseable {
+  private static final Logger LOG = LoggerFactory.getLogger(Controller.class);
+
+  private final SherlockConfig config;
+  private final PolicySource policies;
+  private final SqsEventSource events;
+  private final TriggerEngine triggers;
+  private final Sessions sessions;
+  private final ServiceReconciler reconciler;
+  private final ServiceCache services;
+  private final EcsGateway ecs;
+  private final Findings findings;
+  private final Clock clock;
+  private final WorkQueue<String> queue;
+  private final Recovery recovery;
+  private final List<Thread> threads = new ArrayList<>();
+  private final AtomicLong reconciles = new AtomicLong();
+  private final AtomicLong duplicates = new AtomicLong();
+  private volatile boolean running;
+  private volatile Instant nextResync = Instant.MIN;
+
+  public Controller(
+      SherlockConfig config,
+      PolicySource policies,
+      SqsEventSource events,
+      TriggerEngine triggers,
+      Sessions sessions,
+      ServiceReconciler reconciler,
+      ServiceCache services,
+      EcsGateway ecs,
+      Findings findings,
+      Clock clock,
+      Recovery recovery) {
+    this.config = config;
+    this.policies = policies;
+    this.events = events;
+    this.triggers = triggers;
+    this.sessions = sessions;
+    this.reconciler = reconciler;
+    this.services = services;
+    this.ecs = ecs;
+    this.findings = findings;
+    this.clock = clock;
+    this.recovery = recovery;
+    this.queue =
+        new WorkQueue<>(
+            clock, Duration.ofSeconds(1), Duration.ofMinutes(5), 10, 100, Duration.ofMillis(50));
+  }
+
+  public synchronized void start() {
+    running = true;
+    sessions.onChange(queue::add);
+    policies.listen(this::syncGitSessions);
+    policies.start();
+    recovery.recover().forEach(queue::add);
+    sessions.active().forEach(s -> queue.add(s.serviceArn()));
+    for (int i = 0; i < config.workers(); i++) {
+      threads.add(Thread.ofVirtual().name("sherlock-worker-" + i).start(this::work));
+    }
+    threads.add(Thread.ofVirtual().name("sherlock-resync").start(this::resyncLoop));
+    events.start(this::onEvent);
+    LOG.info(
+        "controller started: {} policies, {} workers, resync every {}",
+        policies.policies().size(),
+        config.workers(),
+        config.resyncInterval());
+  }
+
+  /** Reconciles done so far (for tests and metrics). */
+  public long reconciles() {
+    return reconciles.get();
+  }
+
+  public long duplicateEvents() {
+    return duplicates.get();
+  }
+
+  public int queueDepth() {
+    return queue.depth();
+  }
+
+  /** Asks for a resync now rather than at the next interval. */
+  public void resyncNow() {
+    nextResync = Instant.MIN;
+  }
+
+  public void enqueue(String serviceArn) {
+    queue.add(serviceArn);
+  }
+
+  private void onEvent(EcsEvent event) {
+    if (!triggers.fresh(event)) {
+      duplicates.incrementAndGet();
+      return;
+    }
+    triggers.evaluate(event, policies.policies());
+    if (event instanceof EcsEvent.DeploymentStateChange
+        || !sessions.activeOn(event.serviceArn()).isEmpty()) {
+      queue.add(
+          event.serviceArn()); // a deployment moved, or a service in session changed: look now
+    }
+  }
+
+  private void work() {
+    while (running) {
+      Optional<String> next;
+      try {
+        next = queue.take();
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        return;
+      }
+      if (next.isEmpty()) {
+        return;
+      }
+      String serviceArn = next.get();
+      try {
+        Result result = reconciler.reconcile(serviceArn);
+        reconciles.incrementAndGet();
+        queue.forget(serviceArn);
+        result.requeueAfter().ifPresent(d -> queue.addAfter(serviceArn, d));
+      } catch (RuntimeException e) {
+        Duration backoff = queue.retry(serviceArn);
+        LOG.warn(
+            "reconcile of {} failed; retrying in {}: {}",
+            ServiceArns.name(serviceArn),
+            backoff,
+            e.toString());
+        if (e.getCause() != null) {
+          LOG.debug("cause", e);
+        }
+      } finally {
+        queue.done(serviceArn);
+      }
+    }
+  }
+
+  private void resyncLoop() {
+    while (running) {
+      if (!clock.instant().isBefore(nextResync)) {
+        nextResync = clock.instant().plus(config.resyncInterval());
+        try {
+          resync();
+        } catch (RuntimeException e) {
+          LOG.warn("resync failed; next at {}: {}", nextResync, e.toString());
+        }
+      }
+      try {
+        Thread.sleep(100); // the resync clock may be virtual: look at it often
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        return;
+      }
+    }
+  }
+
+  /** Lists and describes every service the policies select, and queues each for a reconcile. */
+  public void resync() {
+    List<DebugPolicy> all = policies.policies();
+    Set<String> queued = new HashSet<>();
+    for (String clusterArn : ecs.listClusters()) {
+      boolean anyPolicy =
+          all.stream().anyMatch(p -> p.spec().target().cluster().matchesNameOrArn(clusterArn));
+      if (!anyPolicy) {
+        continue;
+      }
+      String cluster = clusterArn.substring(clusterArn.lastIndexOf('/') + 1);
+      List<String> arns = ecs.listServices(cluster);
+      for (Service service : ecs.describeServices(cluster, arns).values()) {
+        services.put(service);
+        boolean selected =
+            all.stream()
+                .anyMatch(
+                    p ->
+                        p.spec()
+                            .target()
+                            .selects(
+                                service.clusterArn(),
+                                service.serviceName(),
+                                ServiceCache.tags(service)));
+        if (selected) {
+          queue.add(service.serviceArn());
+          queued.add(service.serviceArn());
+        }
+      }
+    }
+    sessions.active().stream()
+        .map(Session::serviceArn)
+        .filter(a -> !queued.contains(a))
+        .forEach(queue::add);
+  }
+
+  /**
+   * DebugSession documents in git are sessions: one opens for each new document, and ends when its
+   * document is removed.
+   */
+  private void syncGitSessions(PolicySet set) {
+    Set<String> declared = new HashSet<>();
+    for (DebugSession doc : set.sessions()) {
+      String id = "git-" + doc.name();
+      declared.add(id);
+      if (sessions.find(id).isPresent()) {
+        continue;
+      }
+      Optional<DebugPolicy> policy = set.policy(doc.spec().policy());
+      if (policy.isEmpty()) {
+        continue;
+      }
+      var target = doc.spec().target();
+      String clusterArn;
+      try {
+        clusterArn =
+            ecs.listClusters().stream()
+                .filter(a -> a.endsWith("/" + target.cluster()))
+                .findFirst()
+                .orElse(null);
+      } catch (RuntimeException e) {
+        LOG.warn(
+            "cannot resolve cluster {} for session {} yet: {}", target.cluster(), id, e.toString());
+        continue;
+      }
+      if (clusterArn == null) {
+        findings.record(
+            FindingKind.Error,
+            Findings.Subject.of(target.cluster(), target.service(), policy.get().name(), id),
+            "DebugSession %s names cluster %s, which does not exist"
+                .formatted(doc.name(), target.cluster()));
+        continue;
+      }
+      String serviceArn = clusterArn.replace(":cluster/", ":service/") + "/" + target.service();
+      sessions.open(
+          new Sessions.Request(
+              policy.get(),
+              target.cluster(),
+              serviceArn,
+              target.service(),
+              Session.Origin.GIT,
+              doc.spec().reason(),
+              doc.spec().duration(),
+              Optional.of(id)));
+    }
+    for (Session s : sessions.active()) {
+      if (s.origin() == Session.Origin.GIT && !declared.contains(s.id())) {
+        sessions.end(s.id(), "its DebugSession document was removed");
+      }
+    }
+  }
+
+  @Override
+  public synchronized void close() {
+    running = false;
+    events.close();
+    policies.close();
+    queue.shutdown();
+    threads.forEach(Thread::interrupt);
+  }
+}

@@ -1,0 +1,90 @@
+package dev.sherlock.finding;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.sherlock.store.FindingStore;
+import jakarta.inject.Singleton;
+import java.time.Clock;
+import java.util.List;
+import java.util.Optional;
+import java.util.UUID;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.function.Consumer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Records findings: stored first (a finding is never lost because a listener failed), then logged
+ * as one JSON line on the {@code sherlock.findings} logger, then handed to listeners (the demo's
+ * timeline, publication).
+ */
+@Singleton
+public final class Findings {
+  private static final Logger LOG = LoggerFactory.getLogger("sherlock.findings");
+
+  private final FindingStore store;
+  private final Clock clock;
+  private final List<Consumer<Finding>> listeners = new CopyOnWriteArrayList<>();
+
+  public Findings(FindingStore store, Clock clock) {
+    this.store = store;
+    this.clock = clock;
+  }
+
+  /** Where a finding belongs: service, policy and session, any of them absent. */
+  public record Subject(
+      Optional<String> cluster,
+      Optional<String> service,
+      Optional<String> policy,
+      Optional<String> session) {
+    public static final Subject NONE =
+        new Subject(Optional.empty(), Optional.empty(), Optional.empty(), Optional.empty());
+
+    public static Subject of(String cluster, String service, String policy, String session) {
+      return new Subject(
+          Optional.ofNullable(cluster),
+          Optional.ofNullable(service),
+          Optional.ofNullable(policy),
+          Optional.ofNullable(session));
+    }
+  }
+
+  public Finding record(FindingKind kind, Subject subject, String summary, JsonNode evidence) {
+    Finding finding =
+        new Finding(
+            UUID.randomUUID().toString(),
+            clock.instant(),
+            kind,
+            subject.cluster(),
+            subject.service(),
+            subject.policy(),
+            subject.session(),
+            summary,
+            evidence == null ? JsonNodeFactory.instance.objectNode() : evidence);
+    store.append(finding);
+    if (LOG.isInfoEnabled()) {
+      LOG.info(FindingJson.of(finding).toString());
+    }
+    for (Consumer<Finding> listener : listeners) {
+      try {
+        listener.accept(finding);
+      } catch (RuntimeException e) {
+        LOG.warn("a findings listener failed; the finding is stored", e);
+      }
+    }
+    return finding;
+  }
+
+  public Finding record(FindingKind kind, Subject subject, String summary) {
+    return record(kind, subject, summary, null);
+  }
+
+  public void listen(Consumer<Finding> listener) {
+    listeners.add(listener);
+  }
+
+  public static ObjectNode evidence() {
+    return JsonNodeFactory.instance.objectNode();
+  }
+}

@@ -1,0 +1,192 @@
+package dev.sherlock.queue;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.Condition;
+import java.util.concurrent.locks.ReentrantLock;
+
+/**
+ * Keys waiting to be reconciled, in the manner of controller-runtime's work queue:
+ *
+ * <ul>
+ *   <li>a key is queued once however often it is added, and the earliest time asked for wins;
+ *   <li>a key is never handed to two workers at once - added while being processed, it is queued
+ *       again when {@link #done} is called;
+ *   <li>a key that fails comes back after a per-key exponential backoff ({@link #retry}), and all
+ *       keys together pass a global token bucket, so a storm of events cannot become a storm of API
+ *       calls.
+ * </ul>
+ *
+ * Time is the given {@link Clock}'s, so tests on a virtual clock see delays elapse when they move
+ * the clock; waiting itself re-checks the clock every {@code poll}.
+ */
+public final class WorkQueue<K> {
+  private final Clock clock;
+  private final Duration baseBackoff;
+  private final Duration maxBackoff;
+  private final double tokensPerSecond;
+  private final int burst;
+  private final Duration poll;
+
+  private final ReentrantLock lock = new ReentrantLock();
+  private final Condition changed = lock.newCondition();
+  private final Map<K, Instant> waiting = new HashMap<>();
+  private final Set<K> processing = new HashSet<>();
+  private final Map<K, Instant> again = new HashMap<>();
+  private final Map<K, Integer> failures = new HashMap<>();
+  private double tokens;
+  private Instant refilled;
+  private boolean shutdown;
+
+  public WorkQueue(
+      Clock clock,
+      Duration baseBackoff,
+      Duration maxBackoff,
+      double tokensPerSecond,
+      int burst,
+      Duration poll) {
+    this.clock = clock;
+    this.baseBackoff = baseBackoff;
+    this.maxBackoff = maxBackoff;
+    this.tokensPerSecond = tokensPerSecond;
+    this.burst = burst;
+    this.poll = poll;
+    this.tokens = burst;
+    this.refilled = clock.instant();
+  }
+
+  public void add(K key) {
+    addAfter(key, Duration.ZERO);
+  }
+
+  /** Queues {@code key} to be ready after {@code delay}, unless it is already due sooner. */
+  public void addAfter(K key, Duration delay) {
+    Instant at = clock.instant().plus(delay.isNegative() ? Duration.ZERO : delay);
+    lock.lock();
+    try {
+      if (shutdown) {
+        return;
+      }
+      Map<K, Instant> target = processing.contains(key) ? again : waiting;
+      target.merge(key, at, (a, b) -> a.isBefore(b) ? a : b);
+      changed.signalAll();
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  /** Requeues a key that failed, after its backoff: base x 2^failures, at most the maximum. */
+  public Duration retry(K key) {
+    Duration backoff;
+    lock.lock();
+    try {
+      int n = failures.merge(key, 1, Integer::sum);
+      long factor = 1L << Math.min(n - 1, 20);
+      backoff = baseBackoff.multipliedBy(factor);
+      if (backoff.compareTo(maxBackoff) > 0) {
+        backoff = maxBackoff;
+      }
+    } finally {
+      lock.unlock();
+    }
+    addAfter(key, backoff);
+    return backoff;
+  }
+
+  /** The key succeeded: its backoff starts over. */
+  public void forget(K key) {
+    lock.lock();
+    try {
+      failures.remove(key);
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  /** Waits for a ready key and a token, and hands the key out; empty once the queue shuts down. */
+  public Optional<K> take() throws InterruptedException {
+    lock.lock();
+    try {
+      while (!shutdown) {
+        Instant now = clock.instant();
+        refill(now);
+        K ready = null;
+        Instant earliest = null;
+        for (Map.Entry<K, Instant> e : waiting.entrySet()) {
+          if (!e.getValue().isAfter(now) && (earliest == null || e.getValue().isBefore(earliest))) {
+            ready = e.getKey();
+            earliest = e.getValue();
+          }
+        }
+        if (ready != null && tokens >= 1) {
+          tokens -= 1;
+          waiting.remove(ready);
+          processing.add(ready);
+          return Optional.of(ready);
+        }
+        changed.await(poll.toMillis(), TimeUnit.MILLISECONDS);
+      }
+      return Optional.empty();
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  /** The worker is finished with {@code key}; if it was added meanwhile, it is queued again. */
+  public void done(K key) {
+    lock.lock();
+    try {
+      processing.remove(key);
+      Instant at = again.remove(key);
+      if (at != null) {
+        waiting.merge(key, at, (a, b) -> a.isBefore(b) ? a : b);
+      }
+      changed.signalAll();
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  /** Keys waiting (ready or not) plus keys being processed. */
+  public int depth() {
+    lock.lock();
+    try {
+      return waiting.size() + processing.size();
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  /** When {@code key} is next due, if it is queued. */
+  public Optional<Instant> dueAt(K key) {
+    lock.lock();
+    try {
+      return Optional.ofNullable(waiting.get(key)).or(() -> Optional.ofNullable(again.get(key)));
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  public void shutdown() {
+    lock.lock();
+    try {
+      shutdown = true;
+      changed.signalAll();
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  private void refill(Instant now) {
+    double elapsed = Math.max(0, Duration.between(refilled, now).toMillis() / 1000.0);
+    tokens = Math.min(burst, tokens + elapsed * tokensPerSecond);
+    refilled = now;
+  }
+}

@@ -1,0 +1,382 @@
+package dev.sherlock.reconcile;
+
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.sherlock.aws.EcsGateway;
+import dev.sherlock.finding.FindingKind;
+import dev.sherlock.finding.Findings;
+import dev.sherlock.overlay.Overlay;
+import dev.sherlock.overlay.TaskDefinitionDiff;
+import dev.sherlock.overlay.TaskDefinitionOverlay;
+import dev.sherlock.plan.PlanPrinter;
+import dev.sherlock.policy.Action;
+import dev.sherlock.session.Session;
+import dev.sherlock.session.Sessions;
+import jakarta.inject.Singleton;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Optional;
+import software.amazon.awssdk.services.ecs.model.DescribeTaskDefinitionResponse;
+import software.amazon.awssdk.services.ecs.model.Service;
+import software.amazon.awssdk.services.ecs.model.Tag;
+import software.amazon.awssdk.services.ecs.model.UpdateServiceRequest;
+
+/**
+ * Makes one service what its sessions say it should be, from what ECS reports now - never from the
+ * event that woke it (level-based, idempotent: running it twice changes nothing the second time).
+ *
+ * <p>Desired = the service's base revision + the merged overlays of its active sessions; with no
+ * session, the base itself. The base is the revision the service runs, or, when it runs one of
+ * Sherlock's overlay revisions, the revision that one's {@code sherlock:base} tag names. So:
+ *
+ * <ul>
+ *   <li><b>Drift</b> - a person deploys their own revision during a session: it is not Sherlock's,
+ *       so it becomes the base and the overlay is re-applied on top. A revert therefore never rolls
+ *       back a person's deploy.
+ *   <li><b>Its own failure</b> - Sherlock deployed an overlay revision and the service is back on
+ *       the base without anyone deploying (ECS's circuit breaker rolled back), or its deployment is
+ *       FAILED: the sessions are marked failed with ECS's reason and their overlay dropped, so it
+ *       is not tried again in a loop.
+ * </ul>
+ */
+@Singleton
+public final class ServiceReconciler {
+  private static final Duration WATCH_ROLLOUT = Duration.ofSeconds(15);
+  private static final Duration BUDGET_WAIT = Duration.ofMinutes(5);
+
+  private final EcsGateway ecs;
+  private final Sessions sessions;
+  private final Findings findings;
+  private final Clock clock;
+
+  public ServiceReconciler(EcsGateway ecs, Sessions sessions, Findings findings, Clock clock) {
+    this.ecs = ecs;
+    this.sessions = sessions;
+    this.findings = findings;
+    this.clock = clock;
+  }
+
+  public Result reconcile(String serviceArn) {
+    String cluster = ServiceArns.cluster(serviceArn);
+    List<Session> open = sessions.activeOn(serviceArn);
+    Optional<Service> described = ecs.describeService(cluster, serviceArn);
+    if (described.isEmpty()) {
+      open.forEach(s -> sessions.end(s.id(), "the service no longer exists"));
+      return Result.done();
+    }
+    Service service = described.get();
+    Instant now = clock.instant();
+    for (Session s : open) {
+      if (!s.expiresAt().isAfter(now)) {
+        sessions.end(s.id(), "expired");
+      }
+    }
+    DescribeTaskDefinitionResponse running = ecs.taskDefinition(service.taskDefinition());
+    boolean runsOverlay = tag(running, TaskDefinitionOverlay.TAG_MANAGED).isPresent();
+    DescribeTaskDefinitionResponse base =
+        runsOverlay
+            ? ecs.taskDefinition(tag(running, TaskDefinitionOverlay.TAG_BASE).orElseThrow())
+            : running;
+    String baseArn = base.taskDefinition().taskDefinitionArn();
+
+    List<Session> live = new ArrayList<>();
+    for (Session s : sessions.activeOn(serviceArn)) {
+      Optional<String> failure = ownFailure(s, service, runsOverlay);
+      if (failure.isPresent()) {
+        sessions.fail(s, failure.get());
+        continue;
+      }
+      live.add(rebase(s, baseArn, service));
+    }
+    live.stream().filter(s -> s.dryRun() && !s.planned()).forEach(s -> plan(s, base, service));
+    List<Session> enforced =
+        live.stream()
+            .filter(s -> !s.dryRun())
+            .sorted(Comparator.comparing(Session::openedAt).thenComparing(Session::id))
+            .toList();
+    Result result = converge(service, running, base, enforced);
+    for (Session s : live) {
+      result = result.soonest(Result.after(Duration.between(now, s.expiresAt())));
+    }
+    return result;
+  }
+
+  /** Registers and deploys the desired revision, and sets ECS Exec, when they differ from now. */
+  private Result converge(
+      Service service,
+      DescribeTaskDefinitionResponse running,
+      DescribeTaskDefinitionResponse base,
+      List<Session> enforced) {
+    Overlay.Merged merged =
+        Overlay.merge(enforced.stream().map(s -> Overlay.of(allowed(s.actions()))).toList());
+    Overlay overlay = merged.overlay();
+    boolean execBefore = execBefore(service);
+    boolean wantExec = overlay.executeCommand() || execBefore;
+    String baseArn = base.taskDefinition().taskDefinitionArn();
+    String target = baseArn;
+    Optional<TaskDefinitionOverlay.Result> registration = Optional.empty();
+    if (overlay.changesTaskDefinition()) {
+      String hash = TaskDefinitionOverlay.hash(overlay);
+      boolean current =
+          tag(running, TaskDefinitionOverlay.TAG_BASE).equals(Optional.of(baseArn))
+              && tag(running, TaskDefinitionOverlay.TAG_OVERLAY).equals(Optional.of(hash));
+      if (current) {
+        target = running.taskDefinition().taskDefinitionArn();
+      } else {
+        if (!sessions.mayMutate()) {
+          return budgetSpent(service);
+        }
+        var owners =
+            new TaskDefinitionOverlay.Ownership(
+                enforced.stream().map(Session::id).toList(),
+                enforced.stream().map(Session::policy).distinct().toList(),
+                enforced.stream().map(Session::expiresAt).max(Instant::compareTo));
+        var result =
+            TaskDefinitionOverlay.apply(base.taskDefinition(), base.tags(), overlay, owners);
+        registration = Optional.of(result);
+        var registered = ecs.register(result.request());
+        sessions.mutated();
+        target = registered.taskDefinition().taskDefinitionArn();
+      }
+    }
+    boolean changeRevision = !target.equals(service.taskDefinition());
+    boolean changeExec = wantExec != Boolean.TRUE.equals(service.enableExecuteCommand());
+    if (changeRevision || changeExec) {
+      if (registration.isEmpty() && !sessions.mayMutate()) {
+        return budgetSpent(service);
+      }
+      UpdateServiceRequest.Builder update =
+          UpdateServiceRequest.builder()
+              .cluster(service.clusterArn())
+              .service(service.serviceArn());
+      if (changeRevision) {
+        update.taskDefinition(target);
+      }
+      if (changeExec) {
+        // Exec applies to new tasks only: without a new revision it takes a forced deployment.
+        update.enableExecuteCommand(wantExec).forceNewDeployment(!changeRevision);
+      }
+      ecs.updateService(update.build());
+      sessions.mutated();
+      record(service, running, base, target, enforced, merged, registration, changeExec, wantExec);
+    }
+    for (Session s : enforced) {
+      Session updated = s.withApplied(target, execBefore);
+      if (!updated.equals(s)) {
+        sessions.save(updated);
+      }
+    }
+    return deploying(service) ? Result.after(WATCH_ROLLOUT) : Result.done();
+  }
+
+  private void record(
+      Service service,
+      DescribeTaskDefinitionResponse running,
+      DescribeTaskDefinitionResponse base,
+      String target,
+      List<Session> enforced,
+      Overlay.Merged merged,
+      Optional<TaskDefinitionOverlay.Result> registration,
+      boolean changeExec,
+      boolean wantExec) {
+    String name = service.serviceName();
+    String from = TaskDefinitionOverlay.revisionOf(running.taskDefinition());
+    Findings.Subject subject =
+        enforced.isEmpty()
+            ? Findings.Subject.of(ServiceArns.cluster(service.serviceArn()), name, null, null)
+            : Sessions.subject(enforced.getFirst());
+    ObjectNode evidence =
+        Findings.evidence().put("from", service.taskDefinition()).put("to", target);
+    if (changeExec) {
+      evidence.put("enableExecuteCommand", wantExec);
+    }
+    if (enforced.isEmpty()) {
+      findings.record(
+          FindingKind.ActionReverted,
+          subject,
+          "%s back on %s%s (no session left)"
+              .formatted(
+                  name,
+                  TaskDefinitionOverlay.revisionOf(base.taskDefinition()),
+                  changeExec && !wantExec ? ", ECS Exec off" : ""),
+          evidence);
+      return;
+    }
+    ArrayNode changes = evidence.putArray("changes");
+    registration.ifPresent(
+        r -> {
+          TaskDefinitionDiff.between(
+                  TaskDefinitionOverlay.asRegistration(base.taskDefinition(), base.tags()),
+                  r.request())
+              .forEach(c -> changes.add(PlanPrinter.describe(c)));
+          r.problems()
+              .forEach(
+                  p -> findings.record(FindingKind.Error, subject, "%s: %s".formatted(name, p)));
+        });
+    merged
+        .conflicts()
+        .forEach(
+            c ->
+                findings.record(
+                    FindingKind.Error, subject, "%s: sessions disagree on %s".formatted(name, c)));
+    evidence.set("sessions", arrayOf(enforced.stream().map(Session::id).toList()));
+    String revision = target.substring(target.lastIndexOf('/') + 1);
+    findings.record(
+        FindingKind.ActionApplied,
+        subject,
+        "%s now runs %s (was %s)%s%s"
+            .formatted(
+                name,
+                revision,
+                from,
+                changes.isEmpty() ? "" : ": " + String.join("; ", textOf(changes)),
+                changeExec && wantExec ? "; ECS Exec on" : ""),
+        evidence);
+  }
+
+  /**
+   * The session's overlay revision was deployed and the service is back on its base although no one
+   * deployed anything else: ECS rolled it back. Or its deployment is marked FAILED.
+   */
+  private Optional<String> ownFailure(Session s, Service service, boolean runsOverlay) {
+    if (s.dryRun()
+        || s.appliedRevision().isEmpty()
+        || s.appliedRevision().get().equals(s.baseRevision().orElse(""))) {
+      return Optional.empty();
+    }
+    String applied = s.appliedRevision().get();
+    boolean failedRollout =
+        service.deployments().stream()
+            .anyMatch(
+                d ->
+                    d.taskDefinition().equals(applied)
+                        && "FAILED".equals(d.rolloutStateAsString()));
+    boolean rolledBack =
+        !runsOverlay && service.taskDefinition().equals(s.baseRevision().orElse(""));
+    if (!failedRollout && !rolledBack) {
+      return Optional.empty();
+    }
+    String why =
+        service.deployments().stream()
+            .filter(d -> d.taskDefinition().equals(applied) && d.rolloutStateReason() != null)
+            .map(d -> d.rolloutStateReason())
+            .findFirst()
+            .or(
+                () ->
+                    service.events().stream()
+                        .map(e -> e.message())
+                        .filter(m -> m.contains("deployment failed"))
+                        .findFirst())
+            .orElse("the service left the overlay revision");
+    return Optional.of(
+        "ECS: %s (the service runs %s again)"
+            .formatted(
+                why,
+                service.taskDefinition().substring(service.taskDefinition().lastIndexOf('/') + 1)));
+  }
+
+  /** Keeps the session's base current: a person's deploy during the session becomes the base. */
+  private Session rebase(Session s, String baseArn, Service service) {
+    if (s.baseRevision().isPresent() && !s.baseRevision().get().equals(baseArn) && !s.dryRun()) {
+      findings.record(
+          FindingKind.Drift,
+          Sessions.subject(s),
+          "%s was deployed as %s during session %s; it is the new base and the overlay is re-applied on it"
+              .formatted(
+                  service.serviceName(), baseArn.substring(baseArn.lastIndexOf('/') + 1), s.id()),
+          Findings.evidence().put("previousBase", s.baseRevision().get()).put("newBase", baseArn));
+    }
+    if (s.baseRevision().equals(Optional.of(baseArn))) {
+      return s;
+    }
+    Session rebased = s.withBase(baseArn);
+    sessions.save(rebased);
+    return rebased;
+  }
+
+  /** A dry-run session records what it would change, once, and changes nothing. */
+  private void plan(Session s, DescribeTaskDefinitionResponse base, Service service) {
+    Overlay overlay = Overlay.of(allowed(s.actions()));
+    ObjectNode evidence = Findings.evidence();
+    ArrayNode changes = evidence.putArray("changes");
+    if (overlay.changesTaskDefinition()) {
+      var result =
+          TaskDefinitionOverlay.apply(
+              base.taskDefinition(),
+              base.tags(),
+              overlay,
+              TaskDefinitionOverlay.Ownership.of(s.id()));
+      TaskDefinitionDiff.between(
+              TaskDefinitionOverlay.asRegistration(base.taskDefinition(), base.tags()),
+              result.request())
+          .forEach(c -> changes.add(PlanPrinter.describe(c)));
+      result.problems().forEach(p -> changes.add("! " + p));
+    }
+    if (overlay.executeCommand() && !Boolean.TRUE.equals(service.enableExecuteCommand())) {
+      changes.add("~ service enableExecuteCommand: false -> true");
+    }
+    findings.record(
+        FindingKind.Plan,
+        Sessions.subject(s),
+        "dry run: session %s would %s"
+            .formatted(
+                s.id(), changes.isEmpty() ? "change nothing" : String.join("; ", textOf(changes))),
+        evidence);
+    sessions.save(s.withPlanned());
+  }
+
+  private Result budgetSpent(Service service) {
+    findings.record(
+        FindingKind.TriggerSuppressed,
+        Findings.Subject.of(
+            ServiceArns.cluster(service.serviceArn()), service.serviceName(), null, null),
+        "%s: change postponed, the hourly budget of changes is spent"
+            .formatted(service.serviceName()));
+    return Result.after(BUDGET_WAIT);
+  }
+
+  /** Sidecars whose images are not allow-listed are left out (the refusal is a finding already). */
+  private List<Action> allowed(List<Action> actions) {
+    return actions.stream()
+        .filter(
+            a ->
+                !(a instanceof Action.AttachSidecar sidecar)
+                    || sessions.imageAllowed(sidecar.image()))
+        .toList();
+  }
+
+  /** ECS Exec as the service had it before any session touched it. */
+  private boolean execBefore(Service service) {
+    return sessions.activeOn(service.serviceArn()).stream()
+        .map(Session::execBefore)
+        .flatMap(Optional::stream)
+        .findFirst()
+        .or(() -> sessions.lastExecBefore(service.serviceArn()))
+        .orElse(Boolean.TRUE.equals(service.enableExecuteCommand()));
+  }
+
+  private static boolean deploying(Service service) {
+    return service.deployments().stream()
+        .anyMatch(d -> "IN_PROGRESS".equals(d.rolloutStateAsString()));
+  }
+
+  static Optional<String> tag(DescribeTaskDefinitionResponse definition, String key) {
+    return definition.tags().stream().filter(t -> t.key().equals(key)).map(Tag::value).findFirst();
+  }
+
+  private static List<String> textOf(ArrayNode array) {
+    List<String> texts = new ArrayList<>();
+    array.forEach(n -> texts.add(n.asText()));
+    return texts;
+  }
+
+  private static ArrayNode arrayOf(List<String> values) {
+    ArrayNode array = Findings.evidence().arrayNode();
+    values.forEach(array::add);
+    return array;
+  }
+}

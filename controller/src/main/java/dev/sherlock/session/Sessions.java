@@ -1,0 +1,274 @@
+package dev.sherlock.session;
+
+import dev.sherlock.config.SherlockConfig;
+import dev.sherlock.finding.FindingKind;
+import dev.sherlock.finding.Findings;
+import dev.sherlock.policy.Action;
+import dev.sherlock.policy.DebugPolicy;
+import dev.sherlock.policy.Durations;
+import dev.sherlock.policy.Mode;
+import dev.sherlock.store.SessionStore;
+import jakarta.inject.Singleton;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayDeque;
+import java.util.Deque;
+import java.util.List;
+import java.util.Optional;
+import java.util.UUID;
+import java.util.function.Consumer;
+
+/**
+ * Opens, extends and ends sessions, and decides whether a firing may open one: not while the
+ * policy's cooldown runs on that service, not beyond the policy's {@code maxConcurrent} or the
+ * global session limit, not beyond the global budget of mutations per hour. Every decision is a
+ * finding. Who reconciles the service afterwards is told through {@link #onChange}.
+ */
+@Singleton
+public final class Sessions {
+  /** A request to open a session: what, where, why, and who asked. */
+  public record Request(
+      DebugPolicy policy,
+      String cluster,
+      String serviceArn,
+      String serviceName,
+      Session.Origin origin,
+      String reason,
+      Optional<Duration> duration,
+      Optional<String> id) {}
+
+  /** What came of a request. */
+  public sealed interface Outcome {
+    record Opened(Session session) implements Outcome {}
+
+    record AlreadyOpen(Session session) implements Outcome {}
+
+    record Suppressed(String why) implements Outcome {}
+  }
+
+  private final SessionStore store;
+  private final Findings findings;
+  private final SherlockConfig config;
+  private final Clock clock;
+  private final Deque<Instant> mutations = new ArrayDeque<>();
+  private volatile Consumer<String> onChange = arn -> {};
+
+  public Sessions(SessionStore store, Findings findings, SherlockConfig config, Clock clock) {
+    this.store = store;
+    this.findings = findings;
+    this.config = config;
+    this.clock = clock;
+  }
+
+  /** Called with a service ARN whenever a session of that service opens, changes or ends. */
+  public void onChange(Consumer<String> listener) {
+    this.onChange = listener;
+  }
+
+  public synchronized Outcome open(Request request) {
+    Instant now = clock.instant();
+    DebugPolicy policy = request.policy();
+    Findings.Subject subject =
+        Findings.Subject.of(request.cluster(), request.serviceName(), policy.name(), null);
+    List<Session> active = store.active();
+    Optional<Session> same =
+        active.stream()
+            .filter(
+                s ->
+                    s.policy().equals(policy.name()) && s.serviceArn().equals(request.serviceArn()))
+            .findFirst();
+    if (same.isPresent()) {
+      return new Outcome.AlreadyOpen(same.get());
+    }
+    Optional<String> refusal = admission(request, active, now);
+    if (refusal.isPresent()) {
+      findings.record(
+          FindingKind.TriggerSuppressed,
+          subject,
+          "%s on %s: %s".formatted(policy.name(), request.serviceName(), refusal.get()));
+      return new Outcome.Suppressed(refusal.get());
+    }
+    boolean dryRun = config.dryRun() || policy.spec().mode() == Mode.DRY_RUN;
+    Duration duration = request.duration().orElse(policy.spec().session().duration());
+    Session session =
+        new Session(
+            request.id().orElseGet(() -> "s-" + UUID.randomUUID().toString().substring(0, 8)),
+            policy.name(),
+            policy.spec().actions(),
+            request.cluster(),
+            request.serviceArn(),
+            request.serviceName(),
+            request.origin(),
+            request.reason(),
+            Session.State.ACTIVE,
+            now,
+            now.plus(duration),
+            Optional.empty(),
+            Optional.empty(),
+            dryRun,
+            Optional.empty(),
+            Optional.empty(),
+            Optional.empty(),
+            false);
+    store.save(session);
+    var evidence =
+        Findings.evidence()
+            .put("reason", request.reason())
+            .put("origin", request.origin().name())
+            .put("expiresAt", session.expiresAt().toString())
+            .put("dryRun", dryRun);
+    findings.record(
+        FindingKind.SessionOpened,
+        subject(session),
+        "session %s of %s opened on %s for %s%s: %s"
+            .formatted(
+                session.id(),
+                policy.name(),
+                request.serviceName(),
+                Durations.format(duration),
+                dryRun ? " (dry run)" : "",
+                request.reason()),
+        evidence);
+    refuseSidecars(session);
+    onChange.accept(session.serviceArn());
+    return new Outcome.Opened(session);
+  }
+
+  /** Moves the end of an active session. */
+  public synchronized Optional<Session> extend(String id, Duration by) {
+    return store
+        .session(id)
+        .filter(Session::active)
+        .map(
+            s -> {
+              Session extended = s.withExpiry(s.expiresAt().plus(by));
+              store.save(extended);
+              onChange.accept(s.serviceArn());
+              return extended;
+            });
+  }
+
+  /** Ends an active session; the service's next reconcile reverts what it did. */
+  public synchronized Optional<Session> end(String id, String why) {
+    return store
+        .session(id)
+        .filter(Session::active)
+        .map(
+            s -> {
+              Session ended = s.withState(Session.State.ENDED, clock.instant(), why);
+              store.save(ended);
+              findings.record(
+                  FindingKind.SessionEnded,
+                  subject(ended),
+                  "session %s of %s on %s ended: %s"
+                      .formatted(s.id(), s.policy(), s.serviceName(), why));
+              onChange.accept(s.serviceArn());
+              return ended;
+            });
+  }
+
+  /** Marks a session failed with ECS's reason: it is not retried, and its changes are dropped. */
+  public synchronized void fail(Session session, String why) {
+    Session failed = session.withState(Session.State.FAILED, clock.instant(), why);
+    store.save(failed);
+    findings.record(
+        FindingKind.SessionFailed,
+        subject(failed),
+        "session %s of %s on %s failed: %s"
+            .formatted(session.id(), session.policy(), session.serviceName(), why),
+        Findings.evidence().put("reason", why));
+  }
+
+  public void save(Session session) {
+    store.save(session);
+  }
+
+  public List<Session> active() {
+    return store.active();
+  }
+
+  public List<Session> activeOn(String serviceArn) {
+    return store.ofService(serviceArn).stream().filter(Session::active).toList();
+  }
+
+  /** The exec setting recorded by the newest session of a service that recorded one. */
+  public Optional<Boolean> lastExecBefore(String serviceArn) {
+    List<Session> all = store.ofService(serviceArn);
+    for (int i = all.size() - 1; i >= 0; i--) {
+      if (all.get(i).execBefore().isPresent()) {
+        return all.get(i).execBefore();
+      }
+    }
+    return Optional.empty();
+  }
+
+  public Optional<Session> find(String id) {
+    return store.session(id);
+  }
+
+  /** Counts a change to AWS against the hourly budget. */
+  public synchronized void mutated() {
+    mutations.addLast(clock.instant());
+  }
+
+  /** Whether the hourly budget of changes allows one more now. */
+  public synchronized boolean mayMutate() {
+    Instant hourAgo = clock.instant().minus(Duration.ofHours(1));
+    while (!mutations.isEmpty() && mutations.peekFirst().isBefore(hourAgo)) {
+      mutations.removeFirst();
+    }
+    return mutations.size() < config.mutationsPerHour();
+  }
+
+  public static Findings.Subject subject(Session s) {
+    return Findings.Subject.of(s.cluster(), s.serviceName(), s.policy(), s.id());
+  }
+
+  private Optional<String> admission(Request request, List<Session> active, Instant now) {
+    DebugPolicy policy = request.policy();
+    if (request.origin() == Session.Origin.TRIGGER) {
+      Duration cooldown = policy.spec().session().cooldown();
+      Optional<Instant> lastEnd =
+          store.ofService(request.serviceArn()).stream()
+              .filter(s -> s.policy().equals(policy.name()) && !s.active())
+              .map(s -> s.endedAt().orElse(s.expiresAt()))
+              .max(Instant::compareTo);
+      if (lastEnd.isPresent() && lastEnd.get().plus(cooldown).isAfter(now)) {
+        return Optional.of("cooldown until %s".formatted(lastEnd.get().plus(cooldown)));
+      }
+    }
+    long ofPolicy = active.stream().filter(s -> s.policy().equals(policy.name())).count();
+    if (ofPolicy >= policy.spec().session().maxConcurrent()) {
+      return Optional.of(
+          "policy already has %d of at most %d sessions open"
+              .formatted(ofPolicy, policy.spec().session().maxConcurrent()));
+    }
+    if (active.size() >= config.maxSessions()) {
+      return Optional.of("%d sessions are open, the global limit".formatted(active.size()));
+    }
+    if (!mayMutate()) {
+      return Optional.of(
+          "the budget of %d changes per hour is spent".formatted(config.mutationsPerHour()));
+    }
+    return Optional.empty();
+  }
+
+  /** Sidecar images off the allow-list are refused (and left out of the overlay): record it. */
+  private void refuseSidecars(Session session) {
+    for (Action action : session.actions()) {
+      if (action instanceof Action.AttachSidecar sidecar && !imageAllowed(sidecar.image())) {
+        findings.record(
+            FindingKind.Error,
+            subject(session),
+            "sidecar %s refused: image %s is not on the allow-list (%s)"
+                .formatted(
+                    sidecar.name(), sidecar.image(), String.join(", ", config.sidecarImages())));
+      }
+    }
+  }
+
+  public boolean imageAllowed(String image) {
+    return config.sidecarImages().stream().anyMatch(image::startsWith);
+  }
+}

@@ -1,0 +1,248 @@
+package dev.sherlock.store;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import com.fasterxml.jackson.databind.json.JsonMapper;
+import com.fasterxml.jackson.datatype.jdk8.Jdk8Module;
+import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
+import dev.sherlock.config.SherlockConfig;
+import dev.sherlock.finding.Finding;
+import dev.sherlock.session.Session;
+import io.micronaut.context.annotation.Bean;
+import jakarta.inject.Singleton;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.locks.ReentrantLock;
+
+/**
+ * The embedded store: one SQLite file ({@code <dataDir>/sherlock.db}, write-ahead logging) with a
+ * table of sessions and a table of findings. One connection behind a lock: SQLite has a single
+ * writer anyway, and Sherlock's write rate is a few rows a second at most.
+ */
+@Singleton
+@Bean(preDestroy = "close")
+public final class SqliteStore implements SessionStore, FindingStore, AutoCloseable {
+  static final ObjectMapper JSON =
+      JsonMapper.builder()
+          .addModule(new Jdk8Module())
+          .addModule(new JavaTimeModule())
+          .disable(SerializationFeature.WRITE_DATES_AS_TIMESTAMPS)
+          .build();
+
+  private final Connection connection;
+  private final ReentrantLock lock = new ReentrantLock();
+  private final Path file;
+
+  public SqliteStore(SherlockConfig config) {
+    this(config.dataDir().resolve("sherlock.db"));
+  }
+
+  public SqliteStore(Path file) {
+    this.file = file;
+    try {
+      Files.createDirectories(file.toAbsolutePath().getParent());
+      connection = DriverManager.getConnection("jdbc:sqlite:" + file);
+      try (Statement s = connection.createStatement()) {
+        s.execute("PRAGMA journal_mode=WAL");
+        s.execute("PRAGMA synchronous=NORMAL");
+        s.execute("PRAGMA busy_timeout=5000");
+        s.execute(
+            """
+            CREATE TABLE IF NOT EXISTS sessions (
+              id TEXT PRIMARY KEY, service_arn TEXT NOT NULL, state TEXT NOT NULL,
+              opened_at TEXT NOT NULL, body TEXT NOT NULL)""");
+        s.execute("CREATE INDEX IF NOT EXISTS sessions_by_service ON sessions(service_arn)");
+        s.execute(
+            """
+            CREATE TABLE IF NOT EXISTS findings (
+              seq INTEGER PRIMARY KEY AUTOINCREMENT, id TEXT UNIQUE NOT NULL, time TEXT NOT NULL,
+              kind TEXT NOT NULL, cluster TEXT, service TEXT, policy TEXT, session TEXT, body TEXT NOT NULL)""");
+        s.execute("CREATE INDEX IF NOT EXISTS findings_by_time ON findings(time)");
+      }
+    } catch (SQLException | IOException e) {
+      throw new IllegalStateException(
+          "cannot open the store at %s: %s".formatted(file, e.getMessage()), e);
+    }
+  }
+
+  public Path file() {
+    return file;
+  }
+
+  @Override
+  public void save(Session session) {
+    write(
+        "INSERT OR REPLACE INTO sessions(id, service_arn, state, opened_at, body) VALUES (?, ?, ?, ?, ?)",
+        session.id(),
+        session.serviceArn(),
+        session.state().name(),
+        session.openedAt().toString(),
+        json(session));
+  }
+
+  @Override
+  public Optional<Session> session(String id) {
+    return sessions("SELECT body FROM sessions WHERE id = ?", id).stream().findFirst();
+  }
+
+  @Override
+  public List<Session> active() {
+    return sessions("SELECT body FROM sessions WHERE state = 'ACTIVE' ORDER BY opened_at, id");
+  }
+
+  @Override
+  public List<Session> ofService(String serviceArn) {
+    return sessions(
+        "SELECT body FROM sessions WHERE service_arn = ? ORDER BY opened_at, id", serviceArn);
+  }
+
+  @Override
+  public List<Session> recent(int limit) {
+    return sessions("SELECT body FROM sessions ORDER BY opened_at DESC, id DESC LIMIT ?", limit);
+  }
+
+  @Override
+  public void append(Finding finding) {
+    write(
+        "INSERT INTO findings(id, time, kind, cluster, service, policy, session, body) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+        finding.id(),
+        finding.time().toString(),
+        finding.kind().name(),
+        finding.cluster().orElse(null),
+        finding.service().orElse(null),
+        finding.policy().orElse(null),
+        finding.session().orElse(null),
+        json(finding));
+  }
+
+  @Override
+  public List<Finding> query(Query query) {
+    StringBuilder sql = new StringBuilder("SELECT body FROM findings WHERE 1 = 1");
+    List<Object> args = new ArrayList<>();
+    query
+        .cluster()
+        .ifPresent(
+            v -> {
+              sql.append(" AND cluster = ?");
+              args.add(v);
+            });
+    query
+        .service()
+        .ifPresent(
+            v -> {
+              sql.append(" AND service = ?");
+              args.add(v);
+            });
+    query
+        .policy()
+        .ifPresent(
+            v -> {
+              sql.append(" AND policy = ?");
+              args.add(v);
+            });
+    query
+        .kind()
+        .ifPresent(
+            v -> {
+              sql.append(" AND kind = ?");
+              args.add(v.name());
+            });
+    query
+        .since()
+        .ifPresent(
+            v -> {
+              sql.append(" AND time >= ?");
+              args.add(v.toString());
+            });
+    query
+        .before()
+        .ifPresent(
+            v -> {
+              sql.append(" AND seq < (SELECT seq FROM findings WHERE id = ?)");
+              args.add(v);
+            });
+    sql.append(" ORDER BY seq DESC LIMIT ?");
+    args.add(query.limit());
+    return read(sql.toString(), Finding.class, args.toArray());
+  }
+
+  @Override
+  public Optional<Finding> finding(String id) {
+    return read("SELECT body FROM findings WHERE id = ?", Finding.class, id).stream().findFirst();
+  }
+
+  @Override
+  public void close() {
+    lock.lock();
+    try {
+      connection.close();
+    } catch (SQLException e) {
+      // closing is best effort; the WAL is consistent either way
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  private List<Session> sessions(String sql, Object... args) {
+    return read(sql, Session.class, args);
+  }
+
+  private <T> List<T> read(String sql, Class<T> type, Object... args) {
+    lock.lock();
+    try (PreparedStatement statement = connection.prepareStatement(sql)) {
+      bind(statement, args);
+      List<T> rows = new ArrayList<>();
+      try (ResultSet result = statement.executeQuery()) {
+        while (result.next()) {
+          rows.add(JSON.readValue(result.getString(1), type));
+        }
+      }
+      return rows;
+    } catch (SQLException e) {
+      throw new IllegalStateException("store read failed: " + e.getMessage(), e);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  private void write(String sql, Object... args) {
+    lock.lock();
+    try (PreparedStatement statement = connection.prepareStatement(sql)) {
+      bind(statement, args);
+      statement.executeUpdate();
+    } catch (SQLException e) {
+      throw new IllegalStateException("store write failed: " + e.getMessage(), e);
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  private static void bind(PreparedStatement statement, Object... args) throws SQLException {
+    for (int i = 0; i < args.length; i++) {
+      statement.setObject(i + 1, args[i] instanceof Instant instant ? instant.toString() : args[i]);
+    }
+  }
+
+  private static String json(Object value) {
+    try {
+      return JSON.writeValueAsString(value);
+    } catch (JsonProcessingException e) {
+      throw new IllegalStateException("cannot serialise " + value.getClass().getSimpleName(), e);
+    }
+  }
+}

@@ -1,0 +1,211 @@
+package dev.sherlock.controller;
+
+import static org.awaitility.Awaitility.await;
+
+import dev.sherlock.finding.Finding;
+import dev.sherlock.finding.FindingKind;
+import dev.sherlock.sandbox.MysfitsWorld;
+import dev.sherlock.sandbox.Sandbox;
+import dev.sherlock.session.Session;
+import dev.sherlock.session.Sessions;
+import dev.sherlock.store.FindingStore;
+import io.micronaut.context.ApplicationContext;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.function.BooleanSupplier;
+import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
+import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
+import software.amazon.awssdk.regions.Region;
+import software.amazon.awssdk.services.ecs.EcsClient;
+import software.amazon.awssdk.services.ecs.model.DescribeTaskDefinitionResponse;
+import software.amazon.awssdk.services.ecs.model.Service;
+import software.amazon.awssdk.services.ecs.model.TaskDefinitionField;
+import software.amazon.awssdk.services.eventbridge.EventBridgeClient;
+import software.amazon.awssdk.services.sqs.SqsClient;
+
+/**
+ * A test world: the sandbox on a virtual clock with the Mysfits shop, the EventBridge rule and SQS
+ * queue that {@code sherlock install} creates, a policy directory, and the controller as {@code
+ * sherlock run} builds it - Micronaut context, real SDK clients, SQLite store.
+ */
+final class ControllerWorld implements AutoCloseable {
+  static final Instant START = Instant.parse("2026-11-20T09:00:00Z");
+  static final String QUEUE = "sherlock-ecs-events";
+
+  final Sandbox sandbox;
+  final Path policies;
+  final Path data;
+  final EcsClient ecs;
+  private final Map<String, Object> extra;
+  ApplicationContext context;
+  Controller controller;
+
+  ControllerWorld(Path root, Map<String, Object> extra) {
+    this.extra = extra;
+    System.setProperty("aws.accessKeyId", "test");
+    System.setProperty("aws.secretAccessKey", "test");
+    sandbox = Sandbox.builder().virtualClock(START).start();
+    MysfitsWorld.seed(sandbox);
+    sandbox.advance(Duration.ofSeconds(30));
+    policies = root.resolve("policies");
+    data = root.resolve("data");
+    try {
+      Files.createDirectories(policies);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+    ecs = client(EcsClient.builder());
+    try (SqsClient sqs = client(SqsClient.builder());
+        EventBridgeClient events = client(EventBridgeClient.builder())) {
+      String url = sqs.createQueue(b -> b.queueName(QUEUE)).queueUrl();
+      events.putRule(
+          b ->
+              b.name("sherlock-ecs")
+                  .eventPattern(
+                      """
+          {"source": ["aws.ecs"], "detail-type": ["ECS Task State Change", "ECS Service Action", "ECS Deployment State Change"]}"""));
+      events.putTargets(
+          b ->
+              b.rule("sherlock-ecs")
+                  .targets(
+                      t -> t.id("sherlock").arn("arn:aws:sqs:us-east-1:123456789012:" + QUEUE)));
+    }
+  }
+
+  ControllerWorld(Path root) {
+    this(root, Map.of());
+  }
+
+  void policy(String file, String yaml) {
+    try {
+      Files.writeString(policies.resolve(file), yaml);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  /** Starts Sherlock as `sherlock run` would, pointed at the sandbox. */
+  Controller start() {
+    Map<String, Object> properties = new HashMap<>();
+    properties.put("sherlock.aws.endpoint", sandbox.endpoint().toString());
+    properties.put("sherlock.aws.region", "us-east-1");
+    properties.put("sherlock.policies", policies.toString());
+    properties.put("sherlock.data-dir", data.toString());
+    properties.put("sherlock.sqs-wait", "1s");
+    properties.put("sherlock.resync-interval", "1m");
+    properties.putAll(extra);
+    context =
+        ApplicationContext.builder().properties(properties).singletons(sandbox.clock()).start();
+    controller = context.getBean(Controller.class);
+    controller.start();
+    return controller;
+  }
+
+  /** Stops Sherlock (as a crash would, without cleaning up anything in AWS). */
+  void stop() {
+    if (context != null) {
+      controller.close();
+      context.close();
+      context = null;
+    }
+  }
+
+  /** Moves virtual time in steps until the condition holds (real time bounded by Awaitility). */
+  void advanceUntil(Duration step, BooleanSupplier condition) {
+    await()
+        .atMost(Duration.ofSeconds(60))
+        .pollInterval(Duration.ofMillis(100))
+        .until(
+            () -> {
+              if (condition.getAsBoolean()) {
+                return true;
+              }
+              sandbox.advance(step);
+              return false;
+            });
+  }
+
+  /** Waits (real time) without moving the virtual clock. */
+  void awaitUntil(BooleanSupplier condition) {
+    await()
+        .atMost(Duration.ofSeconds(30))
+        .pollInterval(Duration.ofMillis(50))
+        .until(condition::getAsBoolean);
+  }
+
+  Service service(String name) {
+    return ecs.describeServices(b -> b.cluster(MysfitsWorld.CLUSTER).services(name))
+        .services()
+        .getFirst();
+  }
+
+  DescribeTaskDefinitionResponse revision(String arn) {
+    return ecs.describeTaskDefinition(b -> b.taskDefinition(arn).include(TaskDefinitionField.TAGS));
+  }
+
+  String runningRevision(String service) {
+    String arn = service(service).taskDefinition();
+    return arn.substring(arn.lastIndexOf('/') + 1);
+  }
+
+  List<Session> sessions() {
+    return context.getBean(Sessions.class).active();
+  }
+
+  List<Finding> findings(FindingKind kind) {
+    return context
+        .getBean(FindingStore.class)
+        .query(
+            new FindingStore.Query(
+                java.util.Optional.empty(),
+                java.util.Optional.empty(),
+                java.util.Optional.empty(),
+                java.util.Optional.of(kind),
+                java.util.Optional.empty(),
+                java.util.Optional.empty(),
+                1000));
+  }
+
+  private <B extends software.amazon.awssdk.awscore.client.builder.AwsClientBuilder<B, C>, C>
+      C client(B builder) {
+    return builder
+        .endpointOverride(sandbox.endpoint())
+        .region(Region.US_EAST_1)
+        .credentialsProvider(
+            StaticCredentialsProvider.create(AwsBasicCredentials.create("test", "test")))
+        .build();
+  }
+
+  @Override
+  public void close() {
+    stop();
+    ecs.close();
+    sandbox.close();
+  }
+
+  static final String CRASH_LOOP_POLICY =
+      """
+      apiVersion: sherlock.dev/v1alpha1
+      kind: DebugPolicy
+      metadata: {name: like-crashloop}
+      spec:
+        target: {cluster: mysfits, services: [like-service]}
+        triggers:
+          - restarts: {count: 3, within: 10m}
+        actions:
+          - setEnvironment: {container: like-service, variables: {LOGLEVEL: DEBUG}}
+          - attachSidecar:
+              name: xray-daemon
+              image: public.ecr.aws/xray/aws-xray-daemon:3.3.7
+              memory: 256
+              portMappings: [{containerPort: 2000, protocol: udp}]
+        session: {duration: 30m, cooldown: 2h}
+      """;
+}
