@@ -249,11 +249,13 @@ public final class ServiceReconciler {
       return Optional.empty();
     }
     String applied = s.appliedRevision().get();
+    // FAILED counts only while the deployment is PRIMARY: one a person replaced is no failure.
     boolean failedRollout =
         service.deployments().stream()
             .anyMatch(
                 d ->
-                    d.taskDefinition().equals(applied)
+                    "PRIMARY".equals(d.status())
+                        && d.taskDefinition().equals(applied)
                         && "FAILED".equals(d.rolloutStateAsString()));
     boolean rolledBack =
         !runsOverlay && service.taskDefinition().equals(s.baseRevision().orElse(""));

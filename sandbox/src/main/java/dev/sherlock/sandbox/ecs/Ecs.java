@@ -379,14 +379,8 @@ public final class Ecs implements JsonApi {
               service.desiredCount,
               service.launchType,
               now);
-      for (Deployment d : service.deployments) {
-        d.status = "ACTIVE";
-        if (d.rolloutState.equals("IN_PROGRESS")) {
-          d.rolloutState = "FAILED";
-          d.rolloutStateReason =
-              "ECS deployment %s was replaced by %s.".formatted(d.id, deployment.id);
-        }
-      }
+      // A replaced deployment becomes ACTIVE and drains; its rollout state stays as it was.
+      service.deployments.forEach(d -> d.status = "ACTIVE");
       service.deployments.addFirst(deployment);
       service.steadyStateReported = false;
       scheduler.advance(now);
