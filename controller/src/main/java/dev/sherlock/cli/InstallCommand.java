@@ -1,14 +1,46 @@
 package dev.sherlock.cli;
 
+import dev.sherlock.config.SherlockConfig;
+import dev.sherlock.install.Installer;
+import dev.sherlock.policy.load.PolicyLoader;
+import dev.sherlock.policy.load.PolicySet;
+import io.micronaut.context.ApplicationContext;
+import java.io.PrintWriter;
+import java.util.List;
+import java.util.concurrent.Callable;
+import picocli.CommandLine;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 
-/** {@code sherlock install}: Create the EventBridge rule and SQS queue Sherlock reads. */
+/** {@code sherlock install}: the EventBridge rule and the SQS queue that feed Sherlock. */
 @Command(
     name = "install",
-    description = "Create the EventBridge rule and SQS queue Sherlock reads. (not available yet)")
-public final class InstallCommand extends NotAvailableYet {
+    description =
+        "Create (or update) the EventBridge rule and SQS queue Sherlock reads. Idempotent.")
+public final class InstallCommand implements Callable<Integer> {
+  @CommandLine.Spec CommandLine.Model.CommandSpec spec;
+
+  @Mixin ControllerOptions options;
+
   @Override
-  String arrivesWith() {
-    return "the controller (issue 4)";
+  public Integer call() {
+    PrintWriter out = spec.commandLine().getOut();
+    PrintWriter err = spec.commandLine().getErr();
+    try (ApplicationContext context =
+        ApplicationContext.builder().properties(options.properties()).start()) {
+      SherlockConfig config = context.getBean(SherlockConfig.class);
+      PolicySet policies = new PolicyLoader().load(List.of(config.policies()));
+      if (!policies.isValid()) {
+        policies.problems().forEach(p -> err.println(p.format()));
+        err.println(
+            "sherlock install: fix the policies first; the rule is built from their clusters");
+        return 1;
+      }
+      Installer.Installed installed = context.getBean(Installer.class).install(policies.policies());
+      out.printf("queue  %s (%s)%n", installed.queueUrl(), installed.queueArn());
+      out.printf("rule   %s%n", installed.ruleArn());
+      out.printf("       pattern %s%n", installed.pattern());
+      return 0;
+    }
   }
 }

@@ -94,7 +94,8 @@ public final class SherlockConfigFactory {
         env.getProperty("sherlock.mutations-per-hour", Integer.class, 60),
         env.getProperty("sherlock.max-sessions", Integer.class, 10),
         env.getProperty("sherlock.workers", Integer.class, 4),
-        duration(env, "sherlock.sqs-wait", Duration.ofSeconds(20)));
+        duration(env, "sherlock.sqs-wait", Duration.ofSeconds(20)),
+        env.getProperty("sherlock.speed", Double.class, 1.0));
   }
 
   private static Duration duration(Environment env, String key, Duration byDefault) {

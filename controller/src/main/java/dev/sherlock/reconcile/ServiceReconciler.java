@@ -234,7 +234,7 @@ public final class ServiceReconciler {
                 revision,
                 from,
                 changes.isEmpty() ? "" : ": " + String.join("; ", textOf(changes)),
-                changeExec && wantExec ? "; ECS Exec on" : ""),
+                !changeExec ? "" : wantExec ? "; ECS Exec on" : "; ECS Exec off"),
         evidence);
   }
 

@@ -1,0 +1,58 @@
+package dev.sherlock.cli;
+
+import java.nio.file.Path;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.Optional;
+import picocli.CommandLine.Option;
+
+/**
+ * The options every command that talks to AWS shares. Each overrides the matching {@code
+ * sherlock.*} property (which can also come from application.yml or SHERLOCK_* variables).
+ */
+public final class ControllerOptions {
+  @Option(
+      names = "--policies",
+      paramLabel = "DIR",
+      description = "Policy directory (default: policies).")
+  Optional<Path> policies;
+
+  @Option(
+      names = "--endpoint",
+      paramLabel = "URL",
+      description = "One endpoint for every AWS service (the sandbox, LocalStack).")
+  Optional<String> endpoint;
+
+  @Option(names = "--region", description = "AWS region (default: the SDK's chain).")
+  Optional<String> region;
+
+  @Option(names = "--profile", description = "AWS profile (default: the SDK's chain).")
+  Optional<String> profile;
+
+  @Option(
+      names = "--queue",
+      paramLabel = "NAME",
+      description = "SQS queue fed by the EventBridge rule (default: sherlock-ecs-events).")
+  Optional<String> queue;
+
+  @Option(names = "--mode", description = "enforce or dryRun (default: enforce).")
+  Optional<String> mode;
+
+  @Option(
+      names = "--data-dir",
+      paramLabel = "DIR",
+      description = "Where the SQLite store lives (default: sherlock-data).")
+  Optional<Path> dataDir;
+
+  Map<String, Object> properties() {
+    Map<String, Object> properties = new HashMap<>();
+    policies.ifPresent(p -> properties.put("sherlock.policies", p.toString()));
+    endpoint.ifPresent(e -> properties.put("sherlock.aws.endpoint", e));
+    region.ifPresent(r -> properties.put("sherlock.aws.region", r));
+    profile.ifPresent(p -> properties.put("sherlock.aws.profile", p));
+    queue.ifPresent(q -> properties.put("sherlock.queue-name", q));
+    mode.ifPresent(m -> properties.put("sherlock.mode", m));
+    dataDir.ifPresent(d -> properties.put("sherlock.data-dir", d.toString()));
+    return properties;
+  }
+}
