@@ -1,5 +1,6 @@
 package dev.sherlock.cli;
 
+import dev.sherlock.api.ApiServer;
 import dev.sherlock.controller.Controller;
 import dev.sherlock.finding.Finding;
 import dev.sherlock.finding.FindingKind;
@@ -15,6 +16,7 @@ import dev.sherlock.session.Sessions;
 import io.micronaut.context.ApplicationContext;
 import java.io.IOException;
 import java.io.PrintWriter;
+import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -63,8 +65,18 @@ public final class DemoCommand implements Callable<Integer> {
       description = "Policies to run (default: ${DEFAULT-VALUE}).")
   Path policies;
 
+  @Option(
+      names = "--port",
+      defaultValue = "8080",
+      description =
+          "Port of the HTTP API on 127.0.0.1 (0: any free port; default: ${DEFAULT-VALUE}).")
+  int port;
+
   private PrintWriter out;
   private Instant started;
+
+  /** A fresh token for the demo's API: mutating endpoints are never open without one. */
+  private final String token = java.util.UUID.randomUUID().toString().replace("-", "");
 
   @Override
   public Integer call() throws Exception {
@@ -97,6 +109,9 @@ public final class DemoCommand implements Callable<Integer> {
       properties.put("sherlock.sqs-wait", "1s");
       properties.put("sherlock.resync-interval", "30s");
       properties.put("sherlock.speed", speed);
+      properties.put("micronaut.server.host", "127.0.0.1");
+      properties.put("micronaut.server.port", port == 0 ? -1 : port);
+      properties.put("sherlock.api.token", token);
       System.setProperty("aws.accessKeyId", "sandbox");
       System.setProperty("aws.secretAccessKey", "sandbox");
       try (ApplicationContext context =
@@ -124,6 +139,17 @@ public final class DemoCommand implements Callable<Integer> {
             });
     Controller controller = context.getBean(Controller.class);
     controller.start();
+    URI api;
+    try {
+      api = ApiServer.start(context);
+    } catch (RuntimeException e) {
+      say("cannot serve the HTTP API on port %d (%s); try --port 0", port, e.getMessage());
+      controller.close();
+      return 1;
+    }
+    say(
+        "HTTP API on %s (try: curl %s/api/findings; mutating calls need the header: Authorization: Bearer %s)",
+        api, api, token);
     say(
         "controller running with %d policies from %s (sessions %sx faster)",
         set.policies().size(),

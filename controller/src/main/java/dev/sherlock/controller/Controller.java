@@ -58,6 +58,8 @@ public final class Controller implements AutoCloseable {
   private final AtomicLong duplicates = new AtomicLong();
   private volatile boolean running;
   private volatile Instant nextResync = Instant.MIN;
+  private volatile Optional<Instant> lastResync = Optional.empty();
+  private volatile Optional<String> lastResyncError = Optional.empty();
 
   public Controller(
       SherlockConfig config,
@@ -117,6 +119,19 @@ public final class Controller implements AutoCloseable {
 
   public int queueDepth() {
     return queue.depth();
+  }
+
+  /** When the last resync succeeded: ECS answered for every selected cluster. */
+  public Optional<Instant> lastResync() {
+    return lastResync;
+  }
+
+  public Optional<String> lastResyncError() {
+    return lastResyncError;
+  }
+
+  public boolean running() {
+    return running;
   }
 
   /** Asks for a resync now rather than at the next interval. */
@@ -181,7 +196,10 @@ public final class Controller implements AutoCloseable {
         nextResync = clock.instant().plus(config.resyncInterval());
         try {
           resync();
+          lastResync = Optional.of(clock.instant());
+          lastResyncError = Optional.empty();
         } catch (RuntimeException e) {
+          lastResyncError = Optional.of(e.toString());
           LOG.warn("resync failed; next at {}: {}", nextResync, e.toString());
         }
       }

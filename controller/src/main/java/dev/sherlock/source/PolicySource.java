@@ -47,6 +47,8 @@ public final class PolicySource implements AutoCloseable {
   private final AtomicReference<PolicySet> current =
       new AtomicReference<>(new PolicySet(List.of(), List.of()));
   private final Set<String> reported = new HashSet<>();
+  private volatile List<Diagnostic> problems = List.of();
+  private volatile boolean loaded;
   private final List<Consumer<PolicySet>> listeners = new ArrayList<>();
   private WatchService watcher;
   private Thread thread;
@@ -125,6 +127,8 @@ public final class PolicySource implements AutoCloseable {
     }
     reported.retainAll(now);
     reported.addAll(now);
+    problems = loaded.problems();
+    this.loaded = true;
     PolicySet set = new PolicySet(inForce, List.of());
     current.set(set);
     LOG.info(
@@ -134,6 +138,16 @@ public final class PolicySource implements AutoCloseable {
         loaded.problems().size());
     listeners.forEach(l -> l.accept(set));
     return set;
+  }
+
+  /** The problems of the last load: files rejected (whose last good version runs, if any). */
+  public List<Diagnostic> problems() {
+    return problems;
+  }
+
+  /** Whether the policies have been loaded at least once. */
+  public boolean loaded() {
+    return loaded;
   }
 
   public List<DebugSession> sessions() {

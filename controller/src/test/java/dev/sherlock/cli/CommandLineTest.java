@@ -4,8 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.sherlock.CommandLineRun;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.ValueSource;
 
 /** The command line as a newcomer meets it: help, and honest answers from unfinished commands. */
 class CommandLineTest {
@@ -28,15 +26,14 @@ class CommandLineTest {
             "uninstall");
   }
 
-  @ParameterizedTest
-  @ValueSource(strings = {"debug", "findings"})
-  void unfinishedCommandsSaySoAndExitWithTwo(String command) {
-    CommandLineRun run = CommandLineRun.of(command, "--for", "3m");
+  @Test
+  void apiClientsSayPlainlyWhenNoSherlockIsRunning() {
+    CommandLineRun run = CommandLineRun.of("findings", "--api", "http://127.0.0.1:9");
 
-    assertThat(run.exitCode()).isEqualTo(2);
-    assertThat(run.out()).isEmpty();
+    assertThat(run.exitCode()).isEqualTo(1);
     assertThat(run.err())
-        .startsWith("sherlock " + command + ": not available yet: it arrives with");
+        .startsWith("sherlock findings: error: cannot reach Sherlock's API at http://127.0.0.1:9")
+        .doesNotContain("Exception");
   }
 
   @Test

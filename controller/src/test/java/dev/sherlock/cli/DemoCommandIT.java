@@ -28,7 +28,8 @@ class DemoCommandIT {
         .contains("+ container xray-daemon (image public.ecr.aws/xray/aws-xray-daemon:3.3.7")
         .contains("ECS Exec on")
         .contains("ActionReverted   like-service back on like-service:1")
-        .contains("Story complete after");
+        .contains("Story complete after")
+        .containsPattern("HTTP API on http://127\\.0\\.0\\.1:\\d+");
     assertThat(run.err()).isEmpty();
   }
 }

@@ -1,0 +1,31 @@
+package dev.sherlock.api;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.micronaut.http.HttpResponse;
+import io.micronaut.http.HttpStatus;
+import io.micronaut.http.MediaType;
+
+/** JSON answers of the API, built the same way everywhere. */
+final class Api {
+  private Api() {}
+
+  static HttpResponse<String> ok(JsonNode body) {
+    return HttpResponse.ok(body.toString()).contentType(MediaType.APPLICATION_JSON_TYPE);
+  }
+
+  static HttpResponse<String> status(int status, JsonNode body) {
+    return HttpResponse.<String>status(HttpStatus.valueOf(status))
+        .body(body.toString())
+        .contentType(MediaType.APPLICATION_JSON_TYPE);
+  }
+
+  static HttpResponse<String> error(int status, String message) {
+    return status(status, JsonNodeFactory.instance.objectNode().put("error", message));
+  }
+
+  static ObjectNode object() {
+    return JsonNodeFactory.instance.objectNode();
+  }
+}

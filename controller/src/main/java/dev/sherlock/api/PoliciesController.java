@@ -1,0 +1,73 @@
+package dev.sherlock.api;
+
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.sherlock.finding.Finding;
+import dev.sherlock.finding.FindingKind;
+import dev.sherlock.policy.DebugPolicy;
+import dev.sherlock.session.Session;
+import dev.sherlock.session.Sessions;
+import dev.sherlock.source.PolicySource;
+import dev.sherlock.store.FindingStore;
+import io.micronaut.http.HttpResponse;
+import io.micronaut.http.annotation.Controller;
+import io.micronaut.http.annotation.Get;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * {@code GET /api/policies}: each policy in force with its status - mode, when it last fired, its
+ * open sessions, how often it was suppressed, its last error - and the files currently rejected.
+ */
+@Controller("/api/policies")
+public final class PoliciesController {
+  private final PolicySource policies;
+  private final Sessions sessions;
+  private final FindingStore findings;
+
+  public PoliciesController(PolicySource policies, Sessions sessions, FindingStore findings) {
+    this.policies = policies;
+    this.sessions = sessions;
+    this.findings = findings;
+  }
+
+  @Get
+  public HttpResponse<String> list() {
+    ObjectNode body = Api.object();
+    ArrayNode items = body.putArray("policies");
+    List<Session> active = sessions.active();
+    for (DebugPolicy policy : policies.policies()) {
+      ObjectNode p =
+          items
+              .addObject()
+              .put("name", policy.name())
+              .put("valid", true)
+              .put("mode", policy.spec().mode().yamlName());
+      latest(policy.name(), FindingKind.TriggerFired)
+          .ifPresent(f -> p.put("lastFired", f.time().toString()));
+      p.put(
+          "activeSessions", active.stream().filter(s -> s.policy().equals(policy.name())).count());
+      p.put("suppressed", query(policy.name(), FindingKind.TriggerSuppressed, 10_000).size());
+      latest(policy.name(), FindingKind.Error).ifPresent(f -> p.put("lastError", f.summary()));
+    }
+    ArrayNode rejected = body.putArray("rejected");
+    policies.problems().forEach(d -> rejected.add(d.format()));
+    return Api.ok(body);
+  }
+
+  private Optional<Finding> latest(String policy, FindingKind kind) {
+    return query(policy, kind, 1).stream().findFirst();
+  }
+
+  private List<Finding> query(String policy, FindingKind kind, int limit) {
+    return findings.query(
+        new FindingStore.Query(
+            Optional.empty(),
+            Optional.empty(),
+            Optional.of(policy),
+            Optional.of(kind),
+            Optional.empty(),
+            Optional.empty(),
+            limit));
+  }
+}

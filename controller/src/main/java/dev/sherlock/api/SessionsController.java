@@ -1,0 +1,172 @@
+package dev.sherlock.api;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.sherlock.policy.Durations;
+import dev.sherlock.session.Session;
+import dev.sherlock.session.Sessions;
+import dev.sherlock.source.PolicySource;
+import dev.sherlock.source.ServiceCache;
+import dev.sherlock.store.SessionStore;
+import io.micronaut.http.HttpRequest;
+import io.micronaut.http.HttpResponse;
+import io.micronaut.http.annotation.Body;
+import io.micronaut.http.annotation.Controller;
+import io.micronaut.http.annotation.Delete;
+import io.micronaut.http.annotation.Get;
+import io.micronaut.http.annotation.Patch;
+import io.micronaut.http.annotation.PathVariable;
+import io.micronaut.http.annotation.Post;
+import java.time.Duration;
+import java.util.Optional;
+
+/**
+ * Sessions: {@code GET /api/sessions} (active and recent), {@code POST /api/sessions} (open one by
+ * hand: policy, cluster, service, duration, reason), {@code PATCH /api/sessions/{id}} (extend by
+ * {@code {"extendBy": "15m"}}), {@code DELETE /api/sessions/{id}} (end now; the service reverts).
+ * The last three need the bearer token.
+ */
+@Controller("/api/sessions")
+public final class SessionsController {
+  private final Sessions sessions;
+  private final SessionStore store;
+  private final PolicySource policies;
+  private final ServiceCache services;
+  private final ApiToken token;
+
+  public SessionsController(
+      Sessions sessions,
+      SessionStore store,
+      PolicySource policies,
+      ServiceCache services,
+      ApiToken token) {
+    this.sessions = sessions;
+    this.store = store;
+    this.policies = policies;
+    this.services = services;
+    this.token = token;
+  }
+
+  @Get
+  public HttpResponse<String> list() {
+    ObjectNode body = Api.object();
+    ArrayNode items = body.putArray("sessions");
+    store.recent(200).forEach(s -> items.add(json(s)));
+    return Api.ok(body);
+  }
+
+  @Post
+  public HttpResponse<String> open(HttpRequest<?> request, @Body String body) {
+    var refusal = token.check(request);
+    if (refusal.isPresent()) {
+      return Api.error(refusal.get().status(), refusal.get().message());
+    }
+    JsonNode json;
+    try {
+      json = RequestJson.read(body);
+    } catch (IllegalArgumentException e) {
+      return Api.error(400, e.getMessage());
+    }
+    String policyName = json.path("policy").asText("");
+    String cluster = json.path("cluster").asText("");
+    String service = json.path("service").asText("");
+    String reason = json.path("reason").asText("");
+    if (policyName.isEmpty() || cluster.isEmpty() || service.isEmpty() || reason.isEmpty()) {
+      return Api.error(400, "policy, cluster, service and reason are required");
+    }
+    var policy = policies.current().policy(policyName);
+    if (policy.isEmpty()) {
+      return Api.error(404, "no policy " + policyName);
+    }
+    Optional<Duration> duration;
+    try {
+      duration =
+          json.hasNonNull("duration")
+              ? Optional.of(Durations.parse(json.path("duration").asText()))
+              : Optional.empty();
+    } catch (IllegalArgumentException e) {
+      return Api.error(400, e.getMessage());
+    }
+    String serviceArn =
+        services.all().stream()
+            .filter(s -> s.serviceName().equals(service) && s.clusterArn().endsWith("/" + cluster))
+            .map(s -> s.serviceArn())
+            .findFirst()
+            .orElse(null);
+    if (serviceArn == null) {
+      return Api.error(
+          404, "no service %s in cluster %s (known to Sherlock)".formatted(service, cluster));
+    }
+    var outcome =
+        sessions.open(
+            new Sessions.Request(
+                policy.get(),
+                cluster,
+                serviceArn,
+                service,
+                Session.Origin.MANUAL,
+                reason,
+                duration,
+                Optional.empty()));
+    return switch (outcome) {
+      case Sessions.Outcome.Opened opened -> Api.status(201, json(opened.session()));
+      case Sessions.Outcome.AlreadyOpen open ->
+          Api.status(
+              409,
+              json(open.session())
+                  .put("error", "a session of this policy is already open on the service"));
+      case Sessions.Outcome.Suppressed suppressed -> Api.error(429, suppressed.why());
+    };
+  }
+
+  @Patch("/{id}")
+  public HttpResponse<String> extend(
+      HttpRequest<?> request, @PathVariable String id, @Body String body) {
+    var refusal = token.check(request);
+    if (refusal.isPresent()) {
+      return Api.error(refusal.get().status(), refusal.get().message());
+    }
+    Duration by;
+    try {
+      by = Durations.parse(RequestJson.read(body).path("extendBy").asText(""));
+    } catch (IllegalArgumentException e) {
+      return Api.error(400, "extendBy must be a duration like 15m: " + e.getMessage());
+    }
+    return sessions
+        .extend(id, by)
+        .map(s -> Api.ok(json(s)))
+        .orElseGet(() -> Api.error(404, "no active session " + id));
+  }
+
+  @Delete("/{id}")
+  public HttpResponse<String> end(HttpRequest<?> request, @PathVariable String id) {
+    var refusal = token.check(request);
+    if (refusal.isPresent()) {
+      return Api.error(refusal.get().status(), refusal.get().message());
+    }
+    return sessions
+        .end(id, "ended by hand")
+        .map(s -> Api.ok(json(s)))
+        .orElseGet(() -> Api.error(404, "no active session " + id));
+  }
+
+  static ObjectNode json(Session s) {
+    ObjectNode json =
+        Api.object()
+            .put("id", s.id())
+            .put("policy", s.policy())
+            .put("cluster", s.cluster())
+            .put("service", s.serviceName())
+            .put("state", s.state().name())
+            .put("origin", s.origin().name())
+            .put("reason", s.reason())
+            .put("openedAt", s.openedAt().toString())
+            .put("expiresAt", s.expiresAt().toString())
+            .put("dryRun", s.dryRun());
+    s.endedAt().ifPresent(t -> json.put("endedAt", t.toString()));
+    s.endReason().ifPresent(r -> json.put("endReason", r));
+    s.appliedRevision().ifPresent(r -> json.put("revision", r));
+    return json;
+  }
+}
