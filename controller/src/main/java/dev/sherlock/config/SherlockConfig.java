@@ -25,6 +25,7 @@ import java.util.Optional;
  * @param workers reconcile workers (virtual threads); one service is never reconciled twice at once
  * @param sqsWait long-poll wait of the event source
  * @param speed session durations and cooldowns are divided by this (the demo runs at 30x)
+ * @param findingsRetention findings older than this are pruned
  */
 public record SherlockConfig(
     Mode mode,
@@ -38,7 +39,8 @@ public record SherlockConfig(
     int maxSessions,
     int workers,
     Duration sqsWait,
-    double speed) {
+    double speed,
+    Duration findingsRetention) {
 
   public static final List<String> DEFAULT_SIDECAR_IMAGES =
       List.of(

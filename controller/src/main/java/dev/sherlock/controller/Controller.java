@@ -3,6 +3,7 @@ package dev.sherlock.controller;
 import dev.sherlock.aws.EcsGateway;
 import dev.sherlock.config.SherlockConfig;
 import dev.sherlock.finding.FindingKind;
+import dev.sherlock.finding.FindingPublisher;
 import dev.sherlock.finding.Findings;
 import dev.sherlock.policy.DebugPolicy;
 import dev.sherlock.policy.DebugSession;
@@ -13,10 +14,13 @@ import dev.sherlock.reconcile.ServiceArns;
 import dev.sherlock.reconcile.ServiceReconciler;
 import dev.sherlock.session.Session;
 import dev.sherlock.session.Sessions;
+import dev.sherlock.snapshot.SnapshotTaker;
 import dev.sherlock.source.EcsEvent;
 import dev.sherlock.source.PolicySource;
 import dev.sherlock.source.ServiceCache;
 import dev.sherlock.source.SqsEventSource;
+import dev.sherlock.store.FindingStore;
+import dev.sherlock.trigger.MetricSource;
 import dev.sherlock.trigger.TriggerEngine;
 import jakarta.inject.Singleton;
 import java.time.Clock;
@@ -53,6 +57,10 @@ public final class Controller implements AutoCloseable {
   private final Clock clock;
   private final WorkQueue<String> queue;
   private final Recovery recovery;
+  private final MetricSource metrics;
+  private final SnapshotTaker snapshots;
+  private final FindingPublisher publisher;
+  private final FindingStore findingStore;
   private final List<Thread> threads = new ArrayList<>();
   private final AtomicLong reconciles = new AtomicLong();
   private final AtomicLong duplicates = new AtomicLong();
@@ -72,7 +80,11 @@ public final class Controller implements AutoCloseable {
       EcsGateway ecs,
       Findings findings,
       Clock clock,
-      Recovery recovery) {
+      Recovery recovery,
+      MetricSource metrics,
+      SnapshotTaker snapshots,
+      FindingPublisher publisher,
+      FindingStore findingStore) {
     this.config = config;
     this.policies = policies;
     this.events = events;
@@ -84,6 +96,10 @@ public final class Controller implements AutoCloseable {
     this.findings = findings;
     this.clock = clock;
     this.recovery = recovery;
+    this.metrics = metrics;
+    this.snapshots = snapshots;
+    this.publisher = publisher;
+    this.findingStore = findingStore;
     this.queue =
         new WorkQueue<>(
             clock, Duration.ofSeconds(1), Duration.ofMinutes(5), 10, 100, Duration.ofMillis(50));
@@ -91,6 +107,7 @@ public final class Controller implements AutoCloseable {
 
   public synchronized void start() {
     running = true;
+    publisher.start();
     sessions.onChange(queue::add);
     policies.listen(this::syncGitSessions);
     policies.start();
@@ -100,6 +117,7 @@ public final class Controller implements AutoCloseable {
       threads.add(Thread.ofVirtual().name("sherlock-worker-" + i).start(this::work));
     }
     threads.add(Thread.ofVirtual().name("sherlock-resync").start(this::resyncLoop));
+    threads.add(Thread.ofVirtual().name("sherlock-metrics").start(this::metricsLoop));
     events.start(this::onEvent);
     LOG.info(
         "controller started: {} policies, {} workers, resync every {}",
@@ -196,6 +214,7 @@ public final class Controller implements AutoCloseable {
         nextResync = clock.instant().plus(config.resyncInterval());
         try {
           resync();
+          findingStore.prune(clock.instant().minus(config.findingsRetention()));
           lastResync = Optional.of(clock.instant());
           lastResyncError = Optional.empty();
         } catch (RuntimeException e) {
@@ -205,6 +224,22 @@ public final class Controller implements AutoCloseable {
       }
       try {
         Thread.sleep(100); // the resync clock may be virtual: look at it often
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        return;
+      }
+    }
+  }
+
+  private void metricsLoop() {
+    while (running) {
+      try {
+        metrics.pollIfDue();
+      } catch (RuntimeException e) {
+        LOG.warn("metric poll failed: {}", e.toString());
+      }
+      try {
+        Thread.sleep(100); // the metrics clock may be virtual: look at it often
       } catch (InterruptedException e) {
         Thread.currentThread().interrupt();
         return;
@@ -308,6 +343,7 @@ public final class Controller implements AutoCloseable {
   public synchronized void close() {
     running = false;
     events.close();
+    publisher.close();
     policies.close();
     queue.shutdown();
     threads.forEach(Thread::interrupt);

@@ -117,7 +117,8 @@ public final class Recovery {
               Optional.of(base),
               Optional.of(running.taskDefinition().taskDefinitionArn()),
               Optional.empty(),
-              false);
+              false,
+              true);
       store.save(session);
       findings.record(
           FindingKind.SessionOpened,

@@ -12,6 +12,7 @@ import dev.sherlock.plan.PlanPrinter;
 import dev.sherlock.policy.Action;
 import dev.sherlock.session.Session;
 import dev.sherlock.session.Sessions;
+import dev.sherlock.snapshot.SnapshotTaker;
 import jakarta.inject.Singleton;
 import java.time.Clock;
 import java.time.Duration;
@@ -52,12 +53,15 @@ public final class ServiceReconciler {
   private final Sessions sessions;
   private final Findings findings;
   private final Clock clock;
+  private final SnapshotTaker snapshots;
 
-  public ServiceReconciler(EcsGateway ecs, Sessions sessions, Findings findings, Clock clock) {
+  public ServiceReconciler(
+      EcsGateway ecs, Sessions sessions, Findings findings, Clock clock, SnapshotTaker snapshots) {
     this.ecs = ecs;
     this.sessions = sessions;
     this.findings = findings;
     this.clock = clock;
+    this.snapshots = snapshots;
   }
 
   public Result reconcile(String serviceArn) {
@@ -99,6 +103,7 @@ public final class ServiceReconciler {
             .sorted(Comparator.comparing(Session::openedAt).thenComparing(Session::id))
             .toList();
     Result result = converge(service, running, base, enforced);
+    capture(live, service);
     for (Session s : live) {
       result = result.soonest(Result.after(Duration.between(now, s.expiresAt())));
     }
@@ -339,6 +344,34 @@ public final class ServiceReconciler {
         "%s: change postponed, the hourly budget of changes is spent"
             .formatted(service.serviceName()));
     return Result.after(BUDGET_WAIT);
+  }
+
+  /**
+   * Takes a session's snapshot once its changes are live - the overlay's deployment completed - so
+   * that its sidecars (a metadata proxy) and log level are in the evidence; at once for a dry run.
+   * Stopped tasks stay visible for an hour, so the wait loses nothing.
+   */
+  private void capture(List<Session> live, Service service) {
+    for (Session s : live) {
+      if (!s.wantsSnapshot() || s.captured()) {
+        continue;
+      }
+      boolean ready =
+          s.dryRun()
+              || service.deployments().stream()
+                  .anyMatch(
+                      d ->
+                          "PRIMARY".equals(d.status())
+                              && d.taskDefinition().equals(service.taskDefinition())
+                              && s.appliedRevision()
+                                  .map(service.taskDefinition()::equals)
+                                  .orElse(false)
+                              && "COMPLETED".equals(d.rolloutStateAsString()));
+      if (ready) {
+        sessions.save(sessions.find(s.id()).orElse(s).withCaptured());
+        snapshots.captureAsync(s);
+      }
+    }
   }
 
   /** Sidecars whose images are not allow-listed are left out (the refusal is a finding already). */

@@ -14,6 +14,7 @@ import java.util.Optional;
  * @param appliedRevision the overlay revision Sherlock last pointed the service at
  * @param execBefore the service's enableExecuteCommand before Sherlock changed it
  * @param planned whether a dry-run session has recorded its Plan finding
+ * @param captured whether its snapshot (if its actions ask for one) has been taken
  */
 public record Session(
     String id,
@@ -33,7 +34,8 @@ public record Session(
     Optional<String> baseRevision,
     Optional<String> appliedRevision,
     Optional<Boolean> execBefore,
-    boolean planned) {
+    boolean planned,
+    boolean captured) {
 
   /** Who opened the session. */
   public enum Origin {
@@ -78,7 +80,8 @@ public record Session(
         baseRevision,
         appliedRevision,
         execBefore,
-        planned);
+        planned,
+        captured);
   }
 
   public Session withExpiry(Instant newExpiry) {
@@ -100,7 +103,8 @@ public record Session(
         baseRevision,
         appliedRevision,
         execBefore,
-        planned);
+        planned,
+        captured);
   }
 
   public Session withBase(String revision) {
@@ -122,9 +126,11 @@ public record Session(
         Optional.of(revision),
         appliedRevision,
         execBefore,
-        planned);
+        planned,
+        captured);
   }
 
+  /** Records the revision deployed, and - the first time - the service's Exec setting before. */
   public Session withApplied(String revision, boolean exec) {
     return new Session(
         id,
@@ -144,29 +150,8 @@ public record Session(
         baseRevision,
         Optional.of(revision),
         execBefore.or(() -> Optional.of(exec)),
-        planned);
-  }
-
-  public Session withExecBefore(boolean exec) {
-    return new Session(
-        id,
-        policy,
-        actions,
-        cluster,
-        serviceArn,
-        serviceName,
-        origin,
-        reason,
-        state,
-        openedAt,
-        expiresAt,
-        endedAt,
-        endReason,
-        dryRun,
-        baseRevision,
-        appliedRevision,
-        execBefore.or(() -> Optional.of(exec)),
-        planned);
+        planned,
+        captured);
   }
 
   public Session withPlanned() {
@@ -188,6 +173,35 @@ public record Session(
         baseRevision,
         appliedRevision,
         execBefore,
+        true,
+        captured);
+  }
+
+  public Session withCaptured() {
+    return new Session(
+        id,
+        policy,
+        actions,
+        cluster,
+        serviceArn,
+        serviceName,
+        origin,
+        reason,
+        state,
+        openedAt,
+        expiresAt,
+        endedAt,
+        endReason,
+        dryRun,
+        baseRevision,
+        appliedRevision,
+        execBefore,
+        planned,
         true);
+  }
+
+  /** Whether its actions ask for a snapshot. */
+  public boolean wantsSnapshot() {
+    return actions.stream().anyMatch(a -> a instanceof dev.sherlock.policy.Action.CaptureSnapshot);
   }
 }

@@ -53,12 +53,19 @@ public final class Sessions {
   private final Clock clock;
   private final Deque<Instant> mutations = new ArrayDeque<>();
   private volatile Consumer<String> onChange = arn -> {};
+  private final List<Consumer<Session>> onOpened =
+      new java.util.concurrent.CopyOnWriteArrayList<>();
 
   public Sessions(SessionStore store, Findings findings, SherlockConfig config, Clock clock) {
     this.store = store;
     this.findings = findings;
     this.config = config;
     this.clock = clock;
+  }
+
+  /** Called with every session that opens (after it is stored). */
+  public void onOpened(Consumer<Session> listener) {
+    onOpened.add(listener);
   }
 
   /** Called with a service ARN whenever a session of that service opens, changes or ends. */
@@ -111,6 +118,7 @@ public final class Sessions {
             Optional.empty(),
             Optional.empty(),
             Optional.empty(),
+            false,
             false);
     store.save(session);
     var evidence =
@@ -133,6 +141,7 @@ public final class Sessions {
         evidence);
     refuseSidecars(session);
     onChange.accept(session.serviceArn());
+    onOpened.forEach(l -> l.accept(session));
     return new Outcome.Opened(session);
   }
 

@@ -34,4 +34,7 @@ public interface FindingStore {
   List<Finding> query(Query query);
 
   Optional<Finding> finding(String id);
+
+  /** Deletes findings older than {@code before}; returns how many. */
+  int prune(Instant before);
 }

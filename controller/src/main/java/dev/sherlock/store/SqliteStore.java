@@ -185,6 +185,20 @@ public final class SqliteStore implements SessionStore, FindingStore, AutoClosea
   }
 
   @Override
+  public int prune(Instant before) {
+    lock.lock();
+    try (PreparedStatement statement =
+        connection.prepareStatement("DELETE FROM findings WHERE time < ?")) {
+      statement.setString(1, before.toString());
+      return statement.executeUpdate();
+    } catch (SQLException e) {
+      throw new IllegalStateException("store prune failed: " + e.getMessage(), e);
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  @Override
   public void close() {
     lock.lock();
     try {

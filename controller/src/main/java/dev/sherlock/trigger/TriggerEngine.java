@@ -114,6 +114,20 @@ public final class TriggerEngine {
   }
 
   private void fire(DebugPolicy policy, Trigger trigger, Service service, String why) {
+    fire(policy, trigger, service, why, Findings.evidence());
+  }
+
+  /**
+   * Records a firing and asks for a session - unless the session it would open is running.
+   *
+   * @param evidence what made it fire (metric datapoints, the stopped task)
+   */
+  public void fire(
+      DebugPolicy policy,
+      Trigger trigger,
+      Service service,
+      String why,
+      com.fasterxml.jackson.databind.node.ObjectNode evidence) {
     boolean open =
         sessions.activeOn(service.serviceArn()).stream()
             .anyMatch(s -> s.policy().equals(policy.name()));
@@ -125,7 +139,7 @@ public final class TriggerEngine {
         FindingKind.TriggerFired,
         Findings.Subject.of(cluster, service.serviceName(), policy.name(), null),
         "%s fired on %s: %s".formatted(policy.name(), service.serviceName(), why),
-        Findings.evidence().put("trigger", PlanPrinter.describe(trigger)).put("cause", why));
+        evidence.put("trigger", PlanPrinter.describe(trigger)).put("cause", why));
     sessions.open(
         new Sessions.Request(
             policy,

@@ -100,6 +100,8 @@ final class ControllerWorld implements AutoCloseable {
     properties.put("sherlock.data-dir", data.toString());
     properties.put("sherlock.sqs-wait", "1s");
     properties.put("sherlock.resync-interval", "1m");
+    // Tasks' metadata proxies are reached the way the sandbox maps them.
+    properties.put("sherlock.task-address-map", sandbox.endpoint() + "/_sandbox/address-map");
     properties.putAll(extra);
     context =
         ApplicationContext.builder().properties(properties).singletons(sandbox.clock()).start();
@@ -167,7 +169,7 @@ final class ControllerWorld implements AutoCloseable {
                 java.util.Optional.empty(),
                 java.util.Optional.empty(),
                 java.util.Optional.empty(),
-                java.util.Optional.of(kind),
+                java.util.Optional.ofNullable(kind),
                 java.util.Optional.empty(),
                 java.util.Optional.empty(),
                 1000));

@@ -1,0 +1,496 @@
+package dev.sherlock.snapshot;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.sherlock.aws.CloudWatchGateway;
+import dev.sherlock.aws.EcsGateway;
+import dev.sherlock.aws.LogsGateway;
+import dev.sherlock.finding.FindingKind;
+import dev.sherlock.finding.Findings;
+import dev.sherlock.policy.Action;
+import dev.sherlock.policy.DebugPolicy;
+import dev.sherlock.policy.Trigger;
+import dev.sherlock.reconcile.ServiceArns;
+import dev.sherlock.session.Session;
+import dev.sherlock.session.Sessions;
+import dev.sherlock.source.PolicySource;
+import io.micronaut.context.annotation.Value;
+import jakarta.inject.Singleton;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import software.amazon.awssdk.services.cloudwatch.model.Dimension;
+import software.amazon.awssdk.services.cloudwatch.model.MetricDataQuery;
+import software.amazon.awssdk.services.ecs.model.ContainerDefinition;
+import software.amazon.awssdk.services.ecs.model.DesiredStatus;
+import software.amazon.awssdk.services.ecs.model.Service;
+import software.amazon.awssdk.services.ecs.model.Task;
+
+/**
+ * Captures a service's evidence when a session with {@code captureSnapshot} opens, before the tasks
+ * that hold it are gone: running and recently stopped tasks, the newest service events,
+ * deployments, the metric windows, the last log lines of each task, and container stats through a
+ * metadata proxy. Each part is captured on its own - a part that fails is recorded as failed and
+ * the others are kept. The whole is bounded in size and redacted before it is stored.
+ */
+@Singleton
+public final class SnapshotTaker {
+  private static final int MAX_TASKS = 10;
+  private static final int MAX_LOG_TASKS = 5;
+  private static final int DEFAULT_LINES = 100;
+  private static final Duration METRIC_WINDOW = Duration.ofMinutes(30);
+
+  private final EcsGateway ecs;
+  private final LogsGateway logs;
+  private final CloudWatchGateway cloudWatch;
+  private final TaskAddresses addresses;
+  private final PolicySource policies;
+  private final Findings findings;
+  private final Clock clock;
+  private final int maxBytes;
+
+  public SnapshotTaker(
+      EcsGateway ecs,
+      LogsGateway logs,
+      CloudWatchGateway cloudWatch,
+      TaskAddresses addresses,
+      PolicySource policies,
+      Findings findings,
+      Clock clock,
+      @Value("${sherlock.snapshot-max-bytes:262144}") int maxBytes) {
+    this.ecs = ecs;
+    this.logs = logs;
+    this.cloudWatch = cloudWatch;
+    this.addresses = addresses;
+    this.policies = policies;
+    this.findings = findings;
+    this.clock = clock;
+    this.maxBytes = maxBytes;
+  }
+
+  /** Takes the snapshots a session's actions ask for (usually one), each on a virtual thread. */
+  public void captureAsync(Session session) {
+    session.actions().stream()
+        .filter(Action.CaptureSnapshot.class::isInstance)
+        .map(Action.CaptureSnapshot.class::cast)
+        .forEach(
+            action ->
+                Thread.ofVirtual()
+                    .name("sherlock-snapshot-" + session.id())
+                    .start(() -> capture(session, action)));
+  }
+
+  public ObjectNode capture(Session session, Action.CaptureSnapshot action) {
+    Instant at = clock.instant();
+    String cluster = ServiceArns.cluster(session.serviceArn());
+    ObjectNode evidence =
+        JsonNodeFactory.instance
+            .objectNode()
+            .put("service", session.serviceName())
+            .put("cluster", cluster)
+            .put("capturedAt", at.toString())
+            .put("reason", session.reason());
+    ObjectNode parts = evidence.putObject("parts");
+    Optional<Service> service =
+        part(
+            parts,
+            "service",
+            () ->
+                ecs.describeService(cluster, session.serviceArn())
+                    .orElseThrow(() -> new IllegalStateException("the service no longer exists")),
+            false);
+    int lines =
+        action.logs().flatMap(Action.CaptureSnapshot.LogOptions::lines).orElse(DEFAULT_LINES);
+    Optional<String> filter =
+        action.logs().flatMap(Action.CaptureSnapshot.LogOptions::filterPattern);
+    List<Task> running = new ArrayList<>();
+    List<Task> stopped = new ArrayList<>();
+    for (String include : action.include()) {
+      switch (include) {
+        case "tasks" ->
+            part(
+                parts,
+                include,
+                () -> tasks(cluster, session, DesiredStatus.RUNNING, running),
+                true);
+        case "stoppedTasks" ->
+            part(
+                parts,
+                include,
+                () -> tasks(cluster, session, DesiredStatus.STOPPED, stopped),
+                true);
+        case "serviceEvents" -> part(parts, include, () -> events(service.orElseThrow()), true);
+        case "deployments" -> part(parts, include, () -> deployments(service.orElseThrow()), true);
+        case "metrics" ->
+            part(parts, include, () -> metrics(session, service.orElseThrow(), at), true);
+        case "logs" ->
+            part(
+                parts,
+                include,
+                () -> logLines(cluster, session, running, stopped, lines, filter),
+                true);
+        case "taskStats" -> part(parts, include, () -> stats(cluster, session, running), true);
+        default -> {}
+      }
+    }
+    parts.remove("service");
+    Redaction.json(evidence);
+    bound(evidence);
+    long failed = countFailed(parts);
+    findings.record(
+        FindingKind.Snapshot,
+        Sessions.subject(session),
+        "snapshot of %s: %s%s"
+            .formatted(
+                session.serviceName(),
+                String.join(", ", action.include()),
+                failed == 0 ? "" : " (%d part%s failed)".formatted(failed, failed == 1 ? "" : "s")),
+        evidence);
+    return evidence;
+  }
+
+  /** Runs one part; stores its data, or its failure, under its name. */
+  private <T> Optional<T> part(ObjectNode parts, String name, PartCall<T> call, boolean keep) {
+    ObjectNode part = parts.putObject(name);
+    try {
+      T value = call.get();
+      part.put("status", "ok");
+      if (keep && value instanceof JsonNode json) {
+        part.set("data", json);
+      }
+      return Optional.ofNullable(value);
+    } catch (Exception e) {
+      part.put("status", "failed")
+          .put("error", e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage());
+      return Optional.empty();
+    }
+  }
+
+  private interface PartCall<T> {
+    T get() throws Exception;
+  }
+
+  private ArrayNode tasks(String cluster, Session session, DesiredStatus status, List<Task> into) {
+    List<Task> tasks = ecs.tasks(cluster, session.serviceName(), status);
+    List<Task> newest =
+        tasks.stream().sorted((a, b) -> time(b).compareTo(time(a))).limit(MAX_TASKS).toList();
+    into.addAll(newest);
+    ArrayNode array = JsonNodeFactory.instance.arrayNode();
+    for (Task t : newest) {
+      ObjectNode task =
+          array
+              .addObject()
+              .put("taskArn", t.taskArn())
+              .put("lastStatus", t.lastStatus())
+              .put("taskDefinition", t.taskDefinitionArn())
+              .put("healthStatus", t.healthStatusAsString());
+      if (t.startedAt() != null) {
+        task.put("startedAt", t.startedAt().toString());
+      }
+      if (t.stoppedAt() != null) {
+        task.put("stoppedAt", t.stoppedAt().toString());
+      }
+      if (t.stopCode() != null) {
+        task.put("stopCode", t.stopCodeAsString());
+      }
+      if (t.stoppedReason() != null) {
+        task.put("stoppedReason", t.stoppedReason());
+      }
+      ArrayNode containers = task.putArray("containers");
+      t.containers()
+          .forEach(
+              c -> {
+                ObjectNode container =
+                    containers.addObject().put("name", c.name()).put("lastStatus", c.lastStatus());
+                if (c.exitCode() != null) {
+                  container.put("exitCode", c.exitCode());
+                }
+                if (c.reason() != null) {
+                  container.put("reason", c.reason());
+                }
+                if (c.healthStatus() != null) {
+                  container.put("healthStatus", c.healthStatusAsString());
+                }
+              });
+    }
+    return array;
+  }
+
+  private static Instant time(Task t) {
+    return t.stoppedAt() != null
+        ? t.stoppedAt()
+        : t.startedAt() != null
+            ? t.startedAt()
+            : t.createdAt() != null ? t.createdAt() : Instant.EPOCH;
+  }
+
+  private static ArrayNode events(Service service) {
+    ArrayNode array = JsonNodeFactory.instance.arrayNode();
+    service.events().stream()
+        .limit(20)
+        .forEach(
+            e ->
+                array
+                    .addObject()
+                    .put("time", e.createdAt().toString())
+                    .put("message", e.message()));
+    return array;
+  }
+
+  private static ArrayNode deployments(Service service) {
+    ArrayNode array = JsonNodeFactory.instance.arrayNode();
+    service
+        .deployments()
+        .forEach(
+            d ->
+                array
+                    .addObject()
+                    .put("id", d.id())
+                    .put("status", d.status())
+                    .put("taskDefinition", d.taskDefinition())
+                    .put("rolloutState", d.rolloutStateAsString())
+                    .put("rolloutStateReason", d.rolloutStateReason())
+                    .put("desired", d.desiredCount())
+                    .put("running", d.runningCount())
+                    .put("pending", d.pendingCount())
+                    .put("failedTasks", d.failedTasks()));
+    return array;
+  }
+
+  /** CPU and memory of the service, and the metrics of the policy's metric triggers, around now. */
+  private ArrayNode metrics(Session session, Service service, Instant at) {
+    List<MetricDataQuery> queries = new ArrayList<>();
+    List<Dimension> serviceDims =
+        List.of(
+            Dimension.builder()
+                .name("ClusterName")
+                .value(ServiceArns.cluster(service.serviceArn()))
+                .build(),
+            Dimension.builder().name("ServiceName").value(service.serviceName()).build());
+    queries.add(query("cpu", "AWS/ECS", "CPUUtilization", "Average", serviceDims));
+    queries.add(query("memory", "AWS/ECS", "MemoryUtilization", "Average", serviceDims));
+    Optional<DebugPolicy> policy = policies.current().policy(session.policy());
+    int n = 0;
+    for (Trigger trigger : policy.map(p -> p.spec().triggers()).orElse(List.of())) {
+      if (trigger instanceof Trigger.Metric m) {
+        List<Dimension> dims =
+            m.dimensions().isEmpty()
+                ? serviceDims
+                : m.dimensions().entrySet().stream()
+                    .map(e -> Dimension.builder().name(e.getKey()).value(e.getValue()).build())
+                    .toList();
+        queries.add(
+            query(
+                "trigger" + n++,
+                m.namespace(),
+                m.name(),
+                m.statistic().orElse(Trigger.Metric.DEFAULT_STATISTIC),
+                dims));
+      }
+    }
+    var results = cloudWatch.getMetricData(queries, at.minus(METRIC_WINDOW), at.plusSeconds(60));
+    ArrayNode array = JsonNodeFactory.instance.arrayNode();
+    for (MetricDataQuery q : queries) {
+      var r = results.get(q.id());
+      ObjectNode metric =
+          array
+              .addObject()
+              .put("namespace", q.metricStat().metric().namespace())
+              .put("metric", q.metricStat().metric().metricName())
+              .put("statistic", q.metricStat().stat());
+      ArrayNode points = metric.putArray("datapoints");
+      if (r != null) {
+        for (int i = 0; i < r.timestamps().size(); i++) {
+          points
+              .addObject()
+              .put("time", r.timestamps().get(i).toString())
+              .put("value", r.values().get(i));
+        }
+      }
+    }
+    return array;
+  }
+
+  private static MetricDataQuery query(
+      String id, String namespace, String name, String stat, List<Dimension> dims) {
+    return MetricDataQuery.builder()
+        .id(id)
+        .returnData(true)
+        .metricStat(
+            s ->
+                s.period(60)
+                    .stat(stat)
+                    .metric(m -> m.namespace(namespace).metricName(name).dimensions(dims)))
+        .build();
+  }
+
+  /** The last lines of each task's containers, where their awslogs configuration sends them. */
+  private ArrayNode logLines(
+      String cluster,
+      Session session,
+      List<Task> running,
+      List<Task> stopped,
+      int lines,
+      Optional<String> filter) {
+    List<Task> tasks = new ArrayList<>(running);
+    tasks.addAll(stopped);
+    if (tasks.isEmpty()) {
+      tasks.addAll(ecs.tasks(cluster, session.serviceName(), DesiredStatus.RUNNING));
+    }
+    ArrayNode array = JsonNodeFactory.instance.arrayNode();
+    for (Task task : tasks.stream().limit(MAX_LOG_TASKS).toList()) {
+      String taskId = task.taskArn().substring(task.taskArn().lastIndexOf('/') + 1);
+      for (ContainerDefinition c :
+          ecs.taskDefinition(task.taskDefinitionArn()).taskDefinition().containerDefinitions()) {
+        if (c.logConfiguration() == null
+            || !"awslogs".equals(c.logConfiguration().logDriverAsString())) {
+          continue;
+        }
+        Map<String, String> options = c.logConfiguration().options();
+        String group = options.get("awslogs-group");
+        String prefix = options.getOrDefault("awslogs-stream-prefix", "");
+        String stream = prefix.isEmpty() ? taskId : "%s/%s/%s".formatted(prefix, c.name(), taskId);
+        ObjectNode entry =
+            array
+                .addObject()
+                .put("task", taskId)
+                .put("container", c.name())
+                .put("group", group)
+                .put("stream", stream);
+        try {
+          List<String> got =
+              filter.isPresent()
+                  ? logs.filter(group, stream, filter.get(), lines)
+                  : logs.tail(group, stream, lines);
+          ArrayNode out = entry.putArray("lines");
+          got.forEach(out::add);
+        } catch (RuntimeException e) {
+          entry.put("error", e.getMessage());
+        }
+      }
+    }
+    boolean anyRead = false;
+    String firstError = null;
+    for (JsonNode entry : array) {
+      anyRead |= entry.has("lines");
+      firstError =
+          firstError == null && entry.has("error") ? entry.path("error").asText() : firstError;
+    }
+    if (!anyRead && firstError != null) {
+      throw new IllegalStateException("no log stream could be read: " + firstError);
+    }
+    return array;
+  }
+
+  /** Per-container CPU, memory and network from the metadata proxy of tasks that have one. */
+  private ArrayNode stats(String cluster, Session session, List<Task> running) throws Exception {
+    List<Task> tasks =
+        running.isEmpty()
+            ? ecs.tasks(cluster, session.serviceName(), DesiredStatus.RUNNING)
+            : running;
+    ArrayNode array = JsonNodeFactory.instance.arrayNode();
+    int withProxy = 0;
+    for (Task task : tasks.stream().limit(MAX_TASKS).toList()) {
+      boolean proxy =
+          ecs
+              .taskDefinition(task.taskDefinitionArn())
+              .taskDefinition()
+              .containerDefinitions()
+              .stream()
+              .flatMap(c -> c.portMappings().stream())
+              .anyMatch(p -> p.containerPort() == 8001);
+      String ip =
+          task.containers().stream()
+              .flatMap(c -> c.networkInterfaces().stream())
+              .map(n -> n.privateIpv4Address())
+              .filter(a -> a != null)
+              .findFirst()
+              .orElse(null);
+      if (!proxy || ip == null) {
+        continue;
+      }
+      withProxy++;
+      ObjectNode entry =
+          array
+              .addObject()
+              .put("task", task.taskArn().substring(task.taskArn().lastIndexOf('/') + 1))
+              .put("ip", ip);
+      JsonNode raw = addresses.get(ip, 8001, "/task/stats");
+      ArrayNode containers = entry.putArray("containers");
+      raw.fields()
+          .forEachRemaining(
+              e -> {
+                JsonNode s = e.getValue();
+                double system = s.at("/cpu_stats/system_cpu_usage").asDouble();
+                double cpu =
+                    system <= 0
+                        ? 0
+                        : s.at("/cpu_stats/cpu_usage/total_usage").asDouble()
+                            / system
+                            * 100
+                            * s.at("/cpu_stats/online_cpus").asInt(1);
+                ObjectNode c =
+                    containers
+                        .addObject()
+                        .put("name", s.path("name").asText(e.getKey()))
+                        .put("cpuPercent", Math.round(cpu * 10) / 10.0)
+                        .put("memoryMiB", s.at("/memory_stats/usage").asLong() / (1024 * 1024))
+                        .put(
+                            "memoryLimitMiB", s.at("/memory_stats/limit").asLong() / (1024 * 1024));
+                long rx = 0;
+                long tx = 0;
+                for (JsonNode net : s.path("networks")) {
+                  rx += net.path("rx_bytes").asLong();
+                  tx += net.path("tx_bytes").asLong();
+                }
+                c.put("networkRxBytes", rx).put("networkTxBytes", tx);
+              });
+    }
+    if (withProxy == 0) {
+      throw new IllegalStateException(
+          "no running task has a metadata proxy (a container on TCP 8001)");
+    }
+    return array;
+  }
+
+  /** Keeps the snapshot under the size bound, dropping the biggest parts' data first. */
+  private void bound(ObjectNode evidence) {
+    ObjectNode parts = (ObjectNode) evidence.path("parts");
+    while (evidence.toString().length() > maxBytes) {
+      String biggest = null;
+      int size = -1;
+      for (var it = parts.fields(); it.hasNext(); ) {
+        var e = it.next();
+        int s = e.getValue().path("data").toString().length();
+        if (e.getValue().has("data") && s > size) {
+          biggest = e.getKey();
+          size = s;
+        }
+      }
+      if (biggest == null) {
+        return;
+      }
+      ((ObjectNode) parts.path(biggest)).remove("data");
+      ((ObjectNode) parts.path(biggest))
+          .put("status", "truncated")
+          .put("error", "dropped: the snapshot exceeded %d bytes".formatted(maxBytes));
+      evidence.put("truncated", true);
+    }
+  }
+
+  private static long countFailed(ObjectNode parts) {
+    long failed = 0;
+    for (JsonNode part : parts) {
+      if ("failed".equals(part.path("status").asText())) {
+        failed++;
+      }
+    }
+    return failed;
+  }
+}

@@ -1,0 +1,278 @@
+package dev.sherlock.controller;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.sherlock.finding.Finding;
+import dev.sherlock.finding.FindingJson;
+import dev.sherlock.finding.FindingKind;
+import dev.sherlock.sandbox.faults.FaultInjector;
+import dev.sherlock.sandbox.workload.Scenario;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
+import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
+import software.amazon.awssdk.regions.Region;
+import software.amazon.awssdk.services.cloudwatchlogs.CloudWatchLogsClient;
+import software.amazon.awssdk.services.ecs.model.DesiredStatus;
+import software.amazon.awssdk.services.ecs.model.KeyValuePair;
+import software.amazon.awssdk.services.eventbridge.EventBridgeClient;
+import software.amazon.awssdk.services.sqs.SqsClient;
+
+/** Metric triggers and snapshots: the CPU-spike story, secrets, and a throttled Logs API. */
+class EvidenceIT {
+  @TempDir Path root;
+  private ControllerWorld world;
+
+  @AfterEach
+  void stop() {
+    if (world != null) {
+      world.close();
+    }
+  }
+
+  private static final String CPU_POLICY =
+      """
+      apiVersion: sherlock.dev/v1alpha1
+      kind: DebugPolicy
+      metadata: {name: cpu-evidence}
+      spec:
+        target: {cluster: mysfits, services: [like-service]}
+        triggers:
+          - metric: {namespace: AWS/ECS, name: CPUUtilization, statistic: Average, above: 80, for: 5m}
+        actions:
+          - setEnvironment: {container: like-service, variables: {LOGLEVEL: DEBUG}}
+          - attachSidecar:
+              name: metadata-proxy
+              image: public.ecr.aws/sherlock/metadata-proxy:1.0.0
+              memory: 64
+              portMappings: [{containerPort: 8001, protocol: tcp}]
+          - captureSnapshot: {logs: {lines: 50}}
+        session: {duration: 30m}
+      """;
+
+  @Test
+  void aCpuSpikeFiresAfterItsWindowAndTheSnapshotHoldsTheEvidence() throws Exception {
+    world = new ControllerWorld(root, Map.of("sherlock.findings-bus", "sherlock-findings"));
+    world.policy("cpu.yaml", CPU_POLICY);
+    String feed = findingsFeed();
+    plantCanaryInTheEnvironment();
+    world.start();
+    world.advanceUntil(Duration.ofSeconds(10), () -> world.controller.lastResync().isPresent());
+
+    Instant spike = world.sandbox.now();
+    world
+        .sandbox
+        .scenario()
+        .add(new Scenario.CpuSpike("mysfits", "like-service", spike, Duration.ofHours(1), 95));
+    plantCanaryInTheLogs();
+    world.advanceUntil(
+        Duration.ofSeconds(20), () -> !world.findings(FindingKind.Snapshot).isEmpty());
+
+    Finding fired = world.findings(FindingKind.TriggerFired).getFirst();
+    assertThat(Duration.between(spike, fired.time()))
+        .as("the breach must hold for 5m")
+        .isGreaterThanOrEqualTo(Duration.ofMinutes(5));
+    assertThat(fired.summary()).contains("AWS/ECS CPUUtilization Average above 80 for 5m");
+    assertThat(fired.evidence().path("datapoints").size()).isGreaterThanOrEqualTo(5);
+
+    JsonNode parts = world.findings(FindingKind.Snapshot).getFirst().evidence().path("parts");
+    assertThat(parts.path("stoppedTasks").path("data"))
+        .isNotEmpty()
+        .allSatisfy(
+            t -> assertThat(t.path("stopCode").asText()).isEqualTo("ServiceSchedulerInitiated"));
+    assertThat(parts.path("tasks").path("data")).hasSize(2);
+    assertThat(parts.path("serviceEvents").path("data").toString()).contains("has started");
+    assertThat(parts.path("deployments").path("status").asText()).isEqualTo("ok");
+    assertThat(parts.path("metrics").path("data").get(0).path("metric").asText())
+        .isEqualTo("CPUUtilization");
+    assertThat(parts.path("metrics").path("data").get(0).path("datapoints").toString())
+        .contains("95");
+    assertThat(parts.path("logs").path("data").toString())
+        .as("at DEBUG the cause shows")
+        .contains("WARN: chaos mode injected");
+    JsonNode stats = parts.path("taskStats").path("data");
+    assertThat(stats)
+        .hasSize(2)
+        .allSatisfy(
+            t ->
+                assertThat(t.path("containers"))
+                    .anySatisfy(
+                        c -> {
+                          assertThat(c.path("name").asText()).isEqualTo("like-service");
+                          assertThat(c.path("cpuPercent").asDouble()).isGreaterThan(90);
+                          assertThat(c.path("memoryMiB").asLong()).isPositive();
+                        }));
+
+    List<String> all = new ArrayList<>();
+    world.findings(null).forEach(f -> all.add(FindingJson.of(f).toString()));
+    assertThat(String.join("\n", all))
+        .doesNotContain("canary-env-7")
+        .doesNotContain("canary-log-9");
+    assertThat(parts.path("logs").path("data").toString()).contains("token=(redacted)");
+
+    List<String> published = receive(feed, 4);
+    assertThat(published)
+        .anyMatch(e -> e.contains("\"detail-type\":\"Snapshot\""))
+        .anyMatch(e -> e.contains("\"detail-type\":\"TriggerFired\""))
+        .allMatch(e -> e.contains("\"source\":\"sherlock\""));
+  }
+
+  @Test
+  void withTheLogsApiThrottledTheSnapshotKeepsEveryOtherPart() {
+    world = new ControllerWorld(root);
+    world.policy(
+        "oom.yaml",
+        """
+        apiVersion: sherlock.dev/v1alpha1
+        kind: DebugPolicy
+        metadata: {name: oom-evidence}
+        spec:
+          target: {cluster: mysfits, services: [like-service]}
+          triggers: [{taskStopped: {exitCodes: [137]}}]
+          actions: [{captureSnapshot: {include: [stoppedTasks, serviceEvents, deployments, logs]}}]
+        """);
+    world.sandbox.faults().inject("logs", new FaultInjector.Faults(1.0, 0, Duration.ZERO));
+    world.start();
+    world
+        .sandbox
+        .scenario()
+        .add(new Scenario.OomKill("mysfits", "like-service", Duration.ofSeconds(5)));
+    world.advanceUntil(
+        Duration.ofSeconds(5), () -> !world.findings(FindingKind.Snapshot).isEmpty());
+
+    Finding snapshot = world.findings(FindingKind.Snapshot).getFirst();
+    JsonNode parts = snapshot.evidence().path("parts");
+    assertThat(snapshot.summary()).endsWith("(1 part failed)");
+    assertThat(parts.path("logs").path("status").asText()).isEqualTo("failed");
+    assertThat(parts.path("logs").path("error").asText()).contains("Rate exceeded");
+    assertThat(parts.path("stoppedTasks").path("data"))
+        .isNotEmpty()
+        .anySatisfy(
+            t -> assertThat(t.path("containers").get(0).path("exitCode").asInt()).isEqualTo(137));
+    assertThat(parts.path("serviceEvents").path("status").asText()).isEqualTo("ok");
+  }
+
+  /** A rule on the findings bus feeding a queue: what a chat integration would read. */
+  private String findingsFeed() {
+    try (EventBridgeClient events = client(EventBridgeClient.builder());
+        SqsClient sqs = client(SqsClient.builder())) {
+      String url = sqs.createQueue(b -> b.queueName("findings-feed")).queueUrl();
+      events.createEventBus(b -> b.name("sherlock-findings"));
+      events.putRule(
+          b ->
+              b.name("all-findings")
+                  .eventBusName("sherlock-findings")
+                  .eventPattern("{\"source\": [\"sherlock\"]}"));
+      events.putTargets(
+          b ->
+              b.rule("all-findings")
+                  .eventBusName("sherlock-findings")
+                  .targets(
+                      t -> t.id("feed").arn("arn:aws:sqs:us-east-1:123456789012:findings-feed")));
+      return url;
+    }
+  }
+
+  private List<String> receive(String url, int atLeast) {
+    List<String> bodies = new ArrayList<>();
+    try (SqsClient sqs = client(SqsClient.builder())) {
+      world.awaitUntil(
+          () -> {
+            sqs.receiveMessage(b -> b.queueUrl(url).maxNumberOfMessages(10).waitTimeSeconds(1))
+                .messages()
+                .forEach(m -> bodies.add(m.body()));
+            return bodies.size() >= atLeast;
+          });
+    }
+    return bodies;
+  }
+
+  private void plantCanaryInTheEnvironment() {
+    var base = world.revision("like-service:1").taskDefinition();
+    var app =
+        base.containerDefinitions().getFirst().toBuilder()
+            .environment(
+                e -> e.name("LOGLEVEL").value("ERROR"),
+                e -> e.name("CHAOSMODE").value("on"),
+                e -> e.name("DB_PASSWORD").value("canary-env-7"))
+            .build();
+    var withSecret =
+        world
+            .ecs
+            .registerTaskDefinition(
+                b ->
+                    b.family(base.family())
+                        .networkMode(base.networkMode())
+                        .requiresCompatibilities(base.requiresCompatibilities())
+                        .cpu(base.cpu())
+                        .memory(base.memory())
+                        .containerDefinitions(app))
+            .taskDefinition();
+    world.ecs.updateService(
+        b ->
+            b.cluster("mysfits")
+                .service("like-service")
+                .taskDefinition(withSecret.taskDefinitionArn()));
+    world.advanceUntil(
+        Duration.ofSeconds(10), () -> world.service("like-service").deployments().size() == 1);
+    assertThat(
+            world
+                .revision(world.service("like-service").taskDefinition())
+                .taskDefinition()
+                .containerDefinitions()
+                .getFirst()
+                .environment())
+        .contains(KeyValuePair.builder().name("DB_PASSWORD").value("canary-env-7").build());
+  }
+
+  private void plantCanaryInTheLogs() {
+    try (CloudWatchLogsClient logs = client(CloudWatchLogsClient.builder())) {
+      var arns =
+          world
+              .ecs
+              .listTasks(
+                  b ->
+                      b.cluster("mysfits")
+                          .serviceName("like-service")
+                          .desiredStatus(DesiredStatus.RUNNING))
+              .taskArns();
+      for (String arn : arns) {
+        String stream = "like/like-service/" + arn.substring(arn.lastIndexOf('/') + 1);
+        try {
+          logs.createLogStream(
+              b -> b.logGroupName("/ecs/mysfits/like-service").logStreamName(stream));
+        } catch (
+            software.amazon.awssdk.services.cloudwatchlogs.model.ResourceAlreadyExistsException e) {
+          // the task has logged already
+        }
+        logs.putLogEvents(
+            b ->
+                b.logGroupName("/ecs/mysfits/like-service")
+                    .logStreamName(stream)
+                    .logEvents(
+                        e ->
+                            e.timestamp(world.sandbox.now().toEpochMilli())
+                                .message(
+                                    "ERROR: upstream rejected token=canary-log-9 for user 42")));
+      }
+    }
+  }
+
+  private <B extends software.amazon.awssdk.awscore.client.builder.AwsClientBuilder<B, C>, C>
+      C client(B builder) {
+    return builder
+        .endpointOverride(world.sandbox.endpoint())
+        .region(Region.US_EAST_1)
+        .credentialsProvider(
+            StaticCredentialsProvider.create(AwsBasicCredentials.create("test", "test")))
+        .build();
+  }
+}
