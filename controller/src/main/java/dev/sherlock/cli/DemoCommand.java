@@ -1,5 +1,6 @@
 package dev.sherlock.cli;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import dev.sherlock.api.ApiServer;
 import dev.sherlock.controller.Controller;
 import dev.sherlock.finding.Finding;
@@ -11,6 +12,7 @@ import dev.sherlock.policy.load.PolicyLoader;
 import dev.sherlock.policy.load.PolicySet;
 import dev.sherlock.sandbox.MysfitsWorld;
 import dev.sherlock.sandbox.Sandbox;
+import dev.sherlock.sandbox.ScaledClock;
 import dev.sherlock.sandbox.workload.Scenario;
 import dev.sherlock.session.Sessions;
 import io.micronaut.context.ApplicationContext;
@@ -25,6 +27,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.UUID;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CopyOnWriteArrayList;
 import picocli.CommandLine;
@@ -35,27 +38,32 @@ import software.amazon.awssdk.services.cloudwatchlogs.model.FilteredLogEvent;
 import software.amazon.awssdk.services.cloudwatchlogs.model.ResourceNotFoundException;
 
 /**
- * {@code sherlock demo}: the like-service story on the local sandbox, on the wall clock. The
- * Mysfits shop runs with CHAOSMODE on and its logs at ERROR; the incident session declared in git
- * raises the log level; a crash loop fires the crash-loop policy, which adds the X-Ray sidecar and
- * ECS Exec; the sessions expire and everything is reverted. Session durations are divided by {@code
- * --speed}. Exit 0 when the story completed, 1 otherwise.
+ * {@code sherlock demo}: the Mysfits story on the local sandbox, with the example policies. The
+ * sandbox and the controller share one clock that runs {@code --speed} times faster than the wall
+ * clock, so half an hour of ECS passes in a minute. The incident session declared in git raises
+ * like-service's log level (and the chaos cause shows in its logs); a CPU spike fires the
+ * metric-triggered policy, which adds a metadata proxy and takes a snapshot with container stats; a
+ * crash loop fires the crash-loop policy, which adds the X-Ray sidecar and ECS Exec; the sessions
+ * expire and like-service is back on its own revision. Exit 0 when all of it happened.
  */
 @Command(name = "demo", description = "Run the Mysfits story end to end on the local sandbox.")
 public final class DemoCommand implements Callable<Integer> {
+  private static final Duration CPU_SPIKE_AT = Duration.ofMinutes(2);
+  private static final Duration CRASH_LOOP_AT = Duration.ofMinutes(20);
+
   @CommandLine.Spec CommandLine.Model.CommandSpec spec;
 
   @Option(
       names = "--for",
       paramLabel = "DURATION",
       defaultValue = "3m",
-      description = "Give up after this long (default: ${DEFAULT-VALUE}).")
+      description = "Give up after this long, in real time (default: ${DEFAULT-VALUE}).")
   String runFor;
 
   @Option(
       names = "--speed",
       defaultValue = "30",
-      description = "Session durations are divided by this (default: ${DEFAULT-VALUE}).")
+      description = "Simulated seconds per real second (default: ${DEFAULT-VALUE}).")
   double speed;
 
   @Option(
@@ -72,11 +80,11 @@ public final class DemoCommand implements Callable<Integer> {
           "Port of the HTTP API on 127.0.0.1 (0: any free port; default: ${DEFAULT-VALUE}).")
   int port;
 
+  /** A fresh token for the demo's API: mutating endpoints are never open without one. */
+  private final String token = UUID.randomUUID().toString().replace("-", "");
+
   private PrintWriter out;
   private Instant started;
-
-  /** A fresh token for the demo's API: mutating endpoints are never open without one. */
-  private final String token = java.util.UUID.randomUUID().toString().replace("-", "");
 
   @Override
   public Integer call() throws Exception {
@@ -89,45 +97,50 @@ public final class DemoCommand implements Callable<Integer> {
       err.println("sherlock demo: error: --for: " + e.getMessage());
       return 2;
     }
+    if (speed < 1 || speed > 1000) {
+      err.println("sherlock demo: error: --speed must be between 1 and 1000");
+      return 2;
+    }
     PolicySet set = new PolicyLoader().load(List.of(policies));
     if (!set.isValid()) {
       set.problems().forEach(p -> err.println(p.format()));
       return 1;
     }
     started = Instant.now();
+    ScaledClock clock = new ScaledClock(started, speed);
     Path data = Files.createTempDirectory("sherlock-demo");
-    try (Sandbox sandbox = Sandbox.builder().port(0).seed(7).start()) {
+    try (Sandbox sandbox = Sandbox.builder().port(0).clock(clock).seed(7).start()) {
       MysfitsWorld.seed(sandbox);
       say(
-          "sandbox up at %s: cluster mysfits, like-service (CHAOSMODE=on, LOGLEVEL=ERROR) and monolith",
-          sandbox.endpoint());
+          "sandbox up at %s: cluster mysfits, like-service (CHAOSMODE=on, LOGLEVEL=ERROR, behind an ALB) and monolith; time runs %sx",
+          sandbox.endpoint(), number(speed));
       Map<String, Object> properties = new HashMap<>();
       properties.put("sherlock.aws.endpoint", sandbox.endpoint().toString());
       properties.put("sherlock.aws.region", sandbox.region());
       properties.put("sherlock.policies", policies.toString());
       properties.put("sherlock.data-dir", data.toString());
       properties.put("sherlock.sqs-wait", "1s");
-      properties.put("sherlock.resync-interval", "30s");
-      properties.put("sherlock.speed", speed);
+      properties.put("sherlock.task-address-map", sandbox.endpoint() + "/_sandbox/address-map");
       properties.put("micronaut.server.host", "127.0.0.1");
       properties.put("micronaut.server.port", port == 0 ? -1 : port);
       properties.put("sherlock.api.token", token);
       System.setProperty("aws.accessKeyId", "sandbox");
       System.setProperty("aws.secretAccessKey", "sandbox");
       try (ApplicationContext context =
-          ApplicationContext.builder().properties(properties).start()) {
-        return story(sandbox, context, set, limit);
+          ApplicationContext.builder().properties(properties).singletons(clock).start()) {
+        return story(sandbox, clock, context, set, limit);
       }
     } finally {
       deleteQuietly(data);
     }
   }
 
-  private int story(Sandbox sandbox, ApplicationContext context, PolicySet set, Duration limit)
+  private int story(
+      Sandbox sandbox, ScaledClock clock, ApplicationContext context, PolicySet set, Duration limit)
       throws InterruptedException {
     Installer.Installed installed = context.getBean(Installer.class).install(set.policies());
     say(
-        "installed EventBridge rule %s -> queue %s",
+        "installed EventBridge rule %s -> SQS queue %s",
         Installer.RULE, installed.queueArn().substring(installed.queueArn().lastIndexOf(':') + 1));
     List<Finding> seen = new CopyOnWriteArrayList<>();
     context
@@ -136,47 +149,62 @@ public final class DemoCommand implements Callable<Integer> {
             f -> {
               seen.add(f);
               say("%-16s %s", f.kind(), f.summary());
+              if (f.kind() == FindingKind.Snapshot) {
+                describeSnapshot(f.evidence());
+              }
             });
     Controller controller = context.getBean(Controller.class);
-    controller.start();
     URI api;
     try {
       api = ApiServer.start(context);
     } catch (RuntimeException e) {
       say("cannot serve the HTTP API on port %d (%s); try --port 0", port, e.getMessage());
-      controller.close();
       return 1;
     }
     say(
-        "HTTP API on %s (try: curl %s/api/findings; mutating calls need the header: Authorization: Bearer %s)",
+        "HTTP API on %s (curl %s/api/findings?kind=Snapshot; mutating calls need: Authorization: Bearer %s)",
         api, api, token);
-    say(
-        "controller running with %d policies from %s (sessions %sx faster)",
-        set.policies().size(),
-        policies,
-        speed == Math.rint(speed) ? String.valueOf((long) speed) : String.valueOf(speed));
+    controller.start();
+    say("controller running with %d policies from %s", set.policies().size(), policies);
 
     Instant deadline = started.plus(limit);
-    boolean crashInjected = false;
-    boolean crashFixed = false;
+    Instant t0 = clock.instant();
+    boolean spiked = false;
+    boolean crashing = false;
+    boolean fixed = false;
     boolean evidenceShown = false;
     try (CloudWatchLogsClient logs = context.getBean(CloudWatchLogsClient.class)) {
       while (Instant.now().isBefore(deadline)) {
-        Thread.sleep(500); // the demo narrates in real time
-        if (!crashInjected && Duration.between(started, Instant.now()).toSeconds() >= 15) {
+        Thread.sleep(250); // the demo narrates in real time
+        Duration simulated = Duration.between(t0, clock.instant());
+        if (!spiked && simulated.compareTo(CPU_SPIKE_AT) >= 0) {
+          sandbox
+              .scenario()
+              .add(
+                  new Scenario.CpuSpike(
+                      MysfitsWorld.CLUSTER,
+                      MysfitsWorld.LIKE_SERVICE,
+                      clock.instant(),
+                      Duration.ofMinutes(20),
+                      95));
+          say("demo: like-service's CPU jumps to 95%% (for 20 simulated minutes)");
+          spiked = true;
+        }
+        if (!crashing && simulated.compareTo(CRASH_LOOP_AT) >= 0) {
           sandbox
               .scenario()
               .add(
                   new Scenario.CrashLoop(
-                      MysfitsWorld.CLUSTER, MysfitsWorld.LIKE_SERVICE, Duration.ofSeconds(8), 1));
-          say("demo: like-service starts crash-looping (its tasks exit with code 1 after 8 s)");
-          crashInjected = true;
-        }
-        if (crashInjected && !crashFixed && applied(seen, "crashloop-exec")) {
-          sandbox.scenario().clear();
+                      MysfitsWorld.CLUSTER, MysfitsWorld.LIKE_SERVICE, Duration.ofMinutes(4), 1));
           say(
-              "demo: with ECS Exec and DEBUG logs the responders find the cause; the crash loop stops");
-          crashFixed = true;
+              "demo: like-service starts crash-looping (its tasks exit with code 1 after 4 minutes)");
+          crashing = true;
+        }
+        if (crashing && !fixed && applied(seen, "crashloop-exec")) {
+          sandbox.scenario().clear(MysfitsWorld.CLUSTER, MysfitsWorld.LIKE_SERVICE);
+          say(
+              "demo: with ECS Exec, traces and DEBUG logs the responders find the cause; the crash loop stops");
+          fixed = true;
         }
         if (!evidenceShown && applied(seen, null)) {
           evidenceShown = showEvidence(logs);
@@ -213,6 +241,20 @@ public final class DemoCommand implements Callable<Integer> {
     return true;
   }
 
+  private void describeSnapshot(JsonNode evidence) {
+    JsonNode stats = evidence.path("parts").path("taskStats").path("data");
+    for (JsonNode task : stats) {
+      for (JsonNode c : task.path("containers")) {
+        say(
+            "                 task %s container %s: CPU %s%%, memory %d MiB",
+            task.path("task").asText().substring(0, 8),
+            c.path("name").asText(),
+            c.path("cpuPercent").asText(),
+            c.path("memoryMiB").asLong());
+      }
+    }
+  }
+
   /** Whether a change was deployed for a session of {@code policy} (any policy when null). */
   private static boolean applied(List<Finding> seen, String policy) {
     List<String> sessions =
@@ -230,7 +272,10 @@ public final class DemoCommand implements Callable<Integer> {
                         id -> f.evidence().path("sessions").toString().contains("\"" + id + "\"")));
   }
 
-  /** The story is complete: DEBUG and the sidecar were deployed, and then everything reverted. */
+  /**
+   * The story is complete: DEBUG, the sidecars and a snapshot with container stats happened, and
+   * then like-service went back to its own revision with no session open.
+   */
   private static boolean done(List<Finding> seen, ApplicationContext context) {
     boolean debug =
         seen.stream()
@@ -242,13 +287,28 @@ public final class DemoCommand implements Callable<Integer> {
                 f ->
                     f.kind() == FindingKind.ActionApplied
                         && f.summary().contains("+ container xray-daemon"));
+    boolean snapshot =
+        seen.stream()
+            .anyMatch(
+                f ->
+                    f.kind() == FindingKind.Snapshot
+                        && f.evidence()
+                            .path("parts")
+                            .path("taskStats")
+                            .path("status")
+                            .asText()
+                            .equals("ok"));
     boolean reverted =
         seen.stream()
             .anyMatch(
                 f ->
                     f.kind() == FindingKind.ActionReverted
                         && f.summary().contains("like-service back on like-service:1"));
-    return debug && sidecar && reverted && context.getBean(Sessions.class).active().isEmpty();
+    return debug
+        && sidecar
+        && snapshot
+        && reverted
+        && context.getBean(Sessions.class).active().isEmpty();
   }
 
   private void summary(List<Finding> seen, boolean complete) {
@@ -256,16 +316,17 @@ public final class DemoCommand implements Callable<Integer> {
     seen.forEach(f -> counts.merge(f.kind(), 1L, Long::sum));
     out.println();
     out.printf(
-        "%s after %ds: %d sessions opened, %d changes applied, %d reverted, %d findings.%n",
+        "%s after %ds: %d sessions opened, %d changes applied, %d reverted, %d snapshots, %d findings.%n",
         complete ? "Story complete" : "Story NOT complete",
         Duration.between(started, Instant.now()).toSeconds(),
         counts.getOrDefault(FindingKind.SessionOpened, 0L),
         counts.getOrDefault(FindingKind.ActionApplied, 0L),
         counts.getOrDefault(FindingKind.ActionReverted, 0L),
+        counts.getOrDefault(FindingKind.Snapshot, 0L),
         seen.size());
     if (!complete) {
       out.println(
-          "Expected: LOGLEVEL=DEBUG and the X-Ray sidecar deployed, then like-service back on like-service:1 with no session open.");
+          "Expected: LOGLEVEL=DEBUG, the X-Ray sidecar and a snapshot with container stats, then like-service back on like-service:1 with no session open.");
     }
     out.flush();
   }
@@ -274,6 +335,10 @@ public final class DemoCommand implements Callable<Integer> {
     long s = Duration.between(started, Instant.now()).toSeconds();
     out.printf("%02d:%02d  %s%n", s / 60, s % 60, format.formatted(args));
     out.flush();
+  }
+
+  private static String number(double value) {
+    return value == Math.rint(value) ? String.valueOf((long) value) : String.valueOf(value);
   }
 
   private static void deleteQuietly(Path dir) {

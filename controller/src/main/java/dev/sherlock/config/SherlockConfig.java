@@ -24,7 +24,6 @@ import java.util.Optional;
  * @param maxSessions global number of sessions open at once
  * @param workers reconcile workers (virtual threads); one service is never reconciled twice at once
  * @param sqsWait long-poll wait of the event source
- * @param speed session durations and cooldowns are divided by this (the demo runs at 30x)
  * @param findingsRetention findings older than this are pruned
  */
 public record SherlockConfig(
@@ -39,7 +38,6 @@ public record SherlockConfig(
     int maxSessions,
     int workers,
     Duration sqsWait,
-    double speed,
     Duration findingsRetention) {
 
   public static final List<String> DEFAULT_SIDECAR_IMAGES =
@@ -85,11 +83,6 @@ public record SherlockConfig(
    */
   public record Breaker(float failureRatePercent, Duration openFor) {
     public static final Breaker DEFAULT = new Breaker(50, Duration.ofSeconds(30));
-  }
-
-  /** A policy duration as this run experiences it. */
-  public Duration scaled(Duration duration) {
-    return speed == 1 ? duration : Duration.ofMillis((long) (duration.toMillis() / speed));
   }
 
   public boolean dryRun() {

@@ -95,7 +95,6 @@ public final class SherlockConfigFactory {
         env.getProperty("sherlock.max-sessions", Integer.class, 10),
         env.getProperty("sherlock.workers", Integer.class, 4),
         duration(env, "sherlock.sqs-wait", Duration.ofSeconds(20)),
-        env.getProperty("sherlock.speed", Double.class, 1.0),
         duration(env, "sherlock.findings-retention", Duration.ofDays(30)));
   }
 

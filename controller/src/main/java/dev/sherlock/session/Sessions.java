@@ -97,8 +97,7 @@ public final class Sessions {
       return new Outcome.Suppressed(refusal.get());
     }
     boolean dryRun = config.dryRun() || policy.spec().mode() == Mode.DRY_RUN;
-    Duration duration =
-        config.scaled(request.duration().orElse(policy.spec().session().duration()));
+    Duration duration = request.duration().orElse(policy.spec().session().duration());
     Session session =
         new Session(
             request.id().orElseGet(() -> "s-" + UUID.randomUUID().toString().substring(0, 8)),
@@ -238,7 +237,7 @@ public final class Sessions {
   private Optional<String> admission(Request request, List<Session> active, Instant now) {
     DebugPolicy policy = request.policy();
     if (request.origin() == Session.Origin.TRIGGER) {
-      Duration cooldown = config.scaled(policy.spec().session().cooldown());
+      Duration cooldown = policy.spec().session().cooldown();
       Optional<Instant> lastEnd =
           store.ofService(request.serviceArn()).stream()
               .filter(s -> s.policy().equals(policy.name()) && !s.active())

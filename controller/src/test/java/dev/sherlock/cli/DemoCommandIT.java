@@ -25,6 +25,10 @@ class DemoCommandIT {
             "SessionOpened    session git-inc-4711 of like-latency-debug-logs opened on like-service")
         .contains("evidence in /ecs/mysfits/like-service at DEBUG: WARN: chaos mode injected")
         .contains("TriggerFired     crashloop-exec fired on like-service")
+        .contains(
+            "TriggerFired     like-cpu-metadata-proxy fired on like-service: AWS/ECS CPUUtilization Average above 80 for 5m")
+        .contains("Snapshot         snapshot of like-service: tasks, metrics, taskStats")
+        .containsPattern("task [0-9a-f]{8} container like-service: CPU 9\\d\\.\\d%")
         .contains("+ container xray-daemon (image public.ecr.aws/xray/aws-xray-daemon:3.3.7")
         .contains("ECS Exec on")
         .contains("ActionReverted   like-service back on like-service:1")

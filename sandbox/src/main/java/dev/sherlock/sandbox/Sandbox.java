@@ -56,6 +56,7 @@ public final class Sandbox implements AutoCloseable {
   public static final class Builder {
     private int port;
     private Optional<Instant> virtualStart = Optional.empty();
+    private Optional<Clock> runningClock = Optional.empty();
     private long seed = 42;
     private String region = DEFAULT_REGION;
     private String account = DEFAULT_ACCOUNT;
@@ -68,6 +69,14 @@ public final class Sandbox implements AutoCloseable {
     /** Time moves only with {@link Sandbox#advance}; it starts at {@code start}. */
     public Builder virtualClock(Instant start) {
       this.virtualStart = Optional.of(start);
+      return this;
+    }
+
+    /**
+     * Time is this clock's, which runs by itself (e.g. a {@link ScaledClock}); a ticker follows it.
+     */
+    public Builder clock(Clock clock) {
+      this.runningClock = Optional.of(clock);
       return this;
     }
 
@@ -118,7 +127,8 @@ public final class Sandbox implements AutoCloseable {
     this.region = builder.region;
     this.account = builder.account;
     this.virtualClock = builder.virtualStart.map(VirtualClock::new);
-    this.clock = virtualClock.<Clock>map(c -> c).orElse(Clock.systemUTC());
+    this.clock =
+        virtualClock.<Clock>map(c -> c).orElse(builder.runningClock.orElse(Clock.systemUTC()));
     this.faults = new FaultInjector(clock, builder.seed);
     this.server = new SandboxHttpServer(builder.port, faults, ledger, world, this::catchUp);
 
@@ -295,7 +305,7 @@ public final class Sandbox implements AutoCloseable {
   private void tickWallClock() {
     while (!Thread.currentThread().isInterrupted()) {
       try {
-        Thread.sleep(500); // the wall clock's own pace: the world moves twice a second
+        Thread.sleep(100); // the world follows a running clock ten times a second
       } catch (InterruptedException e) {
         Thread.currentThread().interrupt();
         return;

@@ -120,6 +120,7 @@ class WorkloadIT {
     double cpu =
         app.at("/cpu_stats/cpu_usage/total_usage").asDouble()
             / app.at("/cpu_stats/system_cpu_usage").asDouble()
+            * app.at("/cpu_stats/online_cpus").asInt()
             * 100;
     assertThat(cpu).as("the CPU spike shows in the stats").isGreaterThan(90);
     assertThat(app.at("/memory_stats/usage").asLong()).isPositive();

@@ -379,7 +379,7 @@ public final class WorkloadSimulator implements Workload {
                     .put("online_cpus", 2)
                     .put("system_cpu_usage", uptimeNanos * 2)
                     .putObject("cpu_usage")
-                    .put("total_usage", (long) (uptimeNanos * 2 * (main ? cpuPercent : 1) / 100));
+                    .put("total_usage", (long) (uptimeNanos * (main ? cpuPercent : 1) / 100));
                 s.putObject("memory_stats")
                     .put(
                         "usage",
