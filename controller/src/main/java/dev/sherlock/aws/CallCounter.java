@@ -6,7 +6,9 @@ import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.LongAdder;
 
-/** Sherlock's own count of AWS calls by service, operation and outcome (for metrics and logs). */
+/**
+ * Sherlock's own count of AWS calls by service, operation and outcome, also exported as metrics.
+ */
 @Singleton
 public final class CallCounter {
   private final Map<String, LongAdder> counts = new ConcurrentHashMap<>();

@@ -5,6 +5,7 @@ import dev.sherlock.config.SherlockConfig;
 import dev.sherlock.finding.FindingKind;
 import dev.sherlock.finding.FindingPublisher;
 import dev.sherlock.finding.Findings;
+import dev.sherlock.metrics.SherlockMetrics;
 import dev.sherlock.policy.DebugPolicy;
 import dev.sherlock.policy.DebugSession;
 import dev.sherlock.policy.load.PolicySet;
@@ -57,10 +58,11 @@ public final class Controller implements AutoCloseable {
   private final Clock clock;
   private final WorkQueue<String> queue;
   private final Recovery recovery;
-  private final MetricSource metrics;
+  private final MetricSource metricSource;
   private final SnapshotTaker snapshots;
   private final FindingPublisher publisher;
   private final FindingStore findingStore;
+  private final SherlockMetrics metrics;
   private final List<Thread> threads = new ArrayList<>();
   private final AtomicLong reconciles = new AtomicLong();
   private final AtomicLong duplicates = new AtomicLong();
@@ -81,10 +83,11 @@ public final class Controller implements AutoCloseable {
       Findings findings,
       Clock clock,
       Recovery recovery,
-      MetricSource metrics,
+      MetricSource metricSource,
       SnapshotTaker snapshots,
       FindingPublisher publisher,
-      FindingStore findingStore) {
+      FindingStore findingStore,
+      SherlockMetrics metrics) {
     this.config = config;
     this.policies = policies;
     this.events = events;
@@ -96,10 +99,11 @@ public final class Controller implements AutoCloseable {
     this.findings = findings;
     this.clock = clock;
     this.recovery = recovery;
-    this.metrics = metrics;
+    this.metricSource = metricSource;
     this.snapshots = snapshots;
     this.publisher = publisher;
     this.findingStore = findingStore;
+    this.metrics = metrics;
     this.queue =
         new WorkQueue<>(
             clock, Duration.ofSeconds(1), Duration.ofMinutes(5), 10, 100, Duration.ofMillis(50));
@@ -107,6 +111,9 @@ public final class Controller implements AutoCloseable {
 
   public synchronized void start() {
     running = true;
+    metrics.gauge("sherlock.queue.depth", "Services waiting to be reconciled", queue::depth);
+    metrics.gauge(
+        "sherlock.sessions.active", "Debug sessions open", () -> sessions.active().size());
     publisher.start();
     sessions.onChange(queue::add);
     policies.listen(this::syncGitSessions);
@@ -162,8 +169,10 @@ public final class Controller implements AutoCloseable {
   }
 
   private void onEvent(EcsEvent event) {
+    metrics.events(event.getClass().getSimpleName()).increment();
     if (!triggers.fresh(event)) {
       duplicates.incrementAndGet();
+      metrics.duplicates().increment();
       return;
     }
     triggers.evaluate(event, policies.policies());
@@ -187,8 +196,10 @@ public final class Controller implements AutoCloseable {
         return;
       }
       String serviceArn = next.get();
+      long start = System.nanoTime();
       try {
         Result result = reconciler.reconcile(serviceArn);
+        metrics.reconciled(Duration.ofNanos(System.nanoTime() - start));
         reconciles.incrementAndGet();
         queue.forget(serviceArn);
         result.requeueAfter().ifPresent(d -> queue.addAfter(serviceArn, d));
@@ -234,7 +245,7 @@ public final class Controller implements AutoCloseable {
   private void metricsLoop() {
     while (running) {
       try {
-        metrics.pollIfDue();
+        metricSource.pollIfDue();
       } catch (RuntimeException e) {
         LOG.warn("metric poll failed: {}", e.toString());
       }

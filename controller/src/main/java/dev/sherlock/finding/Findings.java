@@ -3,6 +3,7 @@ package dev.sherlock.finding;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.sherlock.metrics.SherlockMetrics;
 import dev.sherlock.store.FindingStore;
 import jakarta.inject.Singleton;
 import java.time.Clock;
@@ -27,9 +28,12 @@ public final class Findings {
   private final Clock clock;
   private final List<Consumer<Finding>> listeners = new CopyOnWriteArrayList<>();
 
-  public Findings(FindingStore store, Clock clock) {
+  private final SherlockMetrics metrics;
+
+  public Findings(FindingStore store, Clock clock, SherlockMetrics metrics) {
     this.store = store;
     this.clock = clock;
+    this.metrics = metrics;
   }
 
   /** Where a finding belongs: service, policy and session, any of them absent. */
@@ -63,6 +67,7 @@ public final class Findings {
             summary,
             evidence == null ? JsonNodeFactory.instance.objectNode() : evidence);
     store.append(finding);
+    metrics.finding(kind).increment();
     if (LOG.isInfoEnabled()) {
       LOG.info(FindingJson.of(finding).toString());
     }

@@ -179,6 +179,23 @@ class ApiIT {
     assertThat(get("/health").path("status").asText()).isEqualTo("UP");
   }
 
+  @Test
+  void prometheusMetricsAreThereFromTheStart() throws Exception {
+    var response = send("GET", "/metrics", null, null);
+
+    assertThat(response.statusCode()).isEqualTo(200);
+    assertThat(response.body())
+        .contains("sherlock_findings_total{kind=\"Snapshot\"} 0.0")
+        .contains("sherlock_findings_total{kind=\"SessionOpened\"} 1.0")
+        .containsPattern("sherlock_events_received_total\\{type=\"TaskStateChange\"} [1-9]")
+        .contains("sherlock_events_duplicate_total")
+        .contains(
+            "sherlock_aws_calls_total{operation=\"RegisterTaskDefinition\",outcome=\"ok\",service=\"ecs\"}")
+        .contains("sherlock_sessions_active 1.0")
+        .contains("sherlock_queue_depth")
+        .contains("sherlock_reconcile_duration_seconds_count");
+  }
+
   private JsonNode get(String path) throws Exception {
     var response = send("GET", path, null, null);
     assertThat(response.statusCode()).as(response.body()).isEqualTo(200);

@@ -1,0 +1,93 @@
+package dev.sherlock.metrics;
+
+import dev.sherlock.finding.FindingKind;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
+import jakarta.inject.Singleton;
+import java.time.Duration;
+import java.util.List;
+import java.util.function.Supplier;
+
+/**
+ * Sherlock's own metrics, for Prometheus at {@code /metrics}. Every series that can be known in
+ * advance is registered at zero at start-up, so dashboards never show gaps: events by detail-type,
+ * duplicates, findings by kind, AWS calls of the operations Sherlock makes.
+ */
+@Singleton
+public final class SherlockMetrics {
+  static final List<String> EVENT_TYPES =
+      List.of("TaskStateChange", "ServiceAction", "DeploymentStateChange");
+  static final List<String[]> KNOWN_CALLS =
+      List.of(
+          new String[] {"ecs", "DescribeServices"},
+          new String[] {"ecs", "ListServices"},
+          new String[] {"ecs", "ListClusters"},
+          new String[] {"ecs", "DescribeTaskDefinition"},
+          new String[] {"ecs", "RegisterTaskDefinition"},
+          new String[] {"ecs", "UpdateService"},
+          new String[] {"ecs", "ListTasks"},
+          new String[] {"ecs", "DescribeTasks"},
+          new String[] {"sqs", "ReceiveMessage"},
+          new String[] {"sqs", "DeleteMessage"},
+          new String[] {"monitoring", "GetMetricData"},
+          new String[] {"logs", "GetLogEvents"},
+          new String[] {"logs", "FilterLogEvents"},
+          new String[] {"events", "PutEvents"});
+
+  private final MeterRegistry registry;
+  private final Timer reconcile;
+
+  public SherlockMetrics(MeterRegistry registry) {
+    this.registry = registry;
+    EVENT_TYPES.forEach(t -> events(t));
+    duplicates();
+    for (FindingKind kind : FindingKind.values()) {
+      finding(kind);
+    }
+    KNOWN_CALLS.forEach(c -> awsCalls(c[0], c[1], "ok"));
+    this.reconcile =
+        Timer.builder("sherlock.reconcile.duration")
+            .description("Time to reconcile one service")
+            .register(registry);
+  }
+
+  public Counter events(String type) {
+    return Counter.builder("sherlock.events.received")
+        .description("ECS events received")
+        .tag("type", type)
+        .register(registry);
+  }
+
+  public Counter duplicates() {
+    return Counter.builder("sherlock.events.duplicate")
+        .description("Events dropped as duplicate or stale")
+        .register(registry);
+  }
+
+  public Counter finding(FindingKind kind) {
+    return Counter.builder("sherlock.findings")
+        .description("Findings recorded")
+        .tag("kind", kind.name())
+        .register(registry);
+  }
+
+  public Counter awsCalls(String service, String operation, String outcome) {
+    return Counter.builder("sherlock.aws.calls")
+        .description("AWS calls by service, operation and outcome")
+        .tag("service", service)
+        .tag("operation", operation)
+        .tag("outcome", outcome)
+        .register(registry);
+  }
+
+  public void reconciled(Duration took) {
+    reconcile.record(took);
+  }
+
+  /** Gauges read their value when scraped. */
+  public void gauge(String name, String description, Supplier<Number> value) {
+    Gauge.builder(name, value).description(description).register(registry);
+  }
+}
