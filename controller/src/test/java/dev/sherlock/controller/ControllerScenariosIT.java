@@ -330,6 +330,75 @@ class ControllerScenariosIT {
     assertThat(world.findings(FindingKind.ActionReverted)).hasSize(1);
   }
 
+  @Test
+  void aDebugSessionInGitOpensAtOnceAndEndsWhenItsFileIsRemoved() throws Exception {
+    world = new ControllerWorld(root);
+    world.policy("debug.yaml", oomPolicy("debug-logs", DEBUG_LOGS, ""));
+    world.policy(
+        "inc-9.yaml",
+        """
+        apiVersion: sherlock.dev/v1alpha1
+        kind: DebugSession
+        metadata: {name: inc-9}
+        spec:
+          policy: debug-logs
+          target: {cluster: mysfits, service: like-service}
+          duration: 2h
+          reason: INC-9 slow likes
+        """);
+    world.start();
+    world.advanceUntil(
+        Duration.ofSeconds(5),
+        () -> world.runningRevision("like-service").equals("like-service:2"));
+
+    assertThat(world.sessions())
+        .singleElement()
+        .satisfies(
+            s -> {
+              assertThat(s.id()).isEqualTo("git-inc-9");
+              assertThat(s.origin()).isEqualTo(Session.Origin.GIT);
+              assertThat(s.reason()).isEqualTo("INC-9 slow likes");
+            });
+    Files.delete(world.policies.resolve("inc-9.yaml"));
+    world.advanceUntil(
+        Duration.ofSeconds(5),
+        () -> world.runningRevision("like-service").equals("like-service:1"));
+    assertThat(world.findings(FindingKind.SessionEnded))
+        .singleElement()
+        .satisfies(f -> assertThat(f.summary()).contains("its DebugSession document was removed"));
+  }
+
+  @Test
+  void aSidecarImageOffTheAllowListIsRefusedAndTheRestOfTheSessionProceeds() {
+    world = new ControllerWorld(root);
+    world.policy(
+        "miner.yaml",
+        oomPolicy(
+            "sneaky",
+            DEBUG_LOGS
+                + "\n- attachSidecar: {name: miner, image: docker.io/evil/miner:1, memory: 64}",
+            ""));
+    world.start();
+    oomOnce();
+    world.advanceUntil(
+        Duration.ofSeconds(5),
+        () -> world.runningRevision("like-service").equals("like-service:2"));
+
+    var revision = world.revision("like-service:2").taskDefinition();
+    assertThat(revision.containerDefinitions())
+        .extracting(ContainerDefinition::name)
+        .containsExactly("like-service");
+    assertThat(revision.containerDefinitions().getFirst().environment())
+        .contains(KeyValuePair.builder().name("LOGLEVEL").value("DEBUG").build());
+    assertThat(world.findings(FindingKind.Error))
+        .singleElement()
+        .satisfies(
+            f ->
+                assertThat(f.summary())
+                    .startsWith(
+                        "sidecar miner refused: image docker.io/evil/miner:1 is not on the allow-list"));
+  }
+
   private static RegisterTaskDefinitionRequest copy(
       software.amazon.awssdk.services.ecs.model.TaskDefinition base, String tag) {
     ContainerDefinition app = base.containerDefinitions().getFirst();
