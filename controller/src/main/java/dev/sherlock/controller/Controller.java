@@ -18,6 +18,7 @@ import dev.sherlock.session.Sessions;
 import dev.sherlock.snapshot.SnapshotTaker;
 import dev.sherlock.source.EcsEvent;
 import dev.sherlock.source.PolicySource;
+import dev.sherlock.source.Selection;
 import dev.sherlock.source.ServiceCache;
 import dev.sherlock.source.SqsEventSource;
 import dev.sherlock.store.FindingStore;
@@ -220,37 +221,43 @@ public final class Controller implements AutoCloseable {
   }
 
   private void resyncLoop() {
-    while (running) {
-      if (!clock.instant().isBefore(nextResync)) {
-        nextResync = clock.instant().plus(config.resyncInterval());
-        try {
-          resync();
-          findingStore.prune(clock.instant().minus(config.findingsRetention()));
-          lastResync = Optional.of(clock.instant());
-          lastResyncError = Optional.empty();
-        } catch (RuntimeException e) {
-          lastResyncError = Optional.of(e.toString());
-          LOG.warn("resync failed; next at {}: {}", nextResync, e.toString());
-        }
-      }
-      try {
-        Thread.sleep(100); // the resync clock may be virtual: look at it often
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-        return;
-      }
-    }
+    every(
+        () -> {
+          if (!clock.instant().isBefore(nextResync)) {
+            nextResync = clock.instant().plus(config.resyncInterval());
+            try {
+              resync();
+              findingStore.prune(clock.instant().minus(config.findingsRetention()));
+              lastResync = Optional.of(clock.instant());
+              lastResyncError = Optional.empty();
+            } catch (RuntimeException e) {
+              lastResyncError = Optional.of(e.toString());
+              LOG.warn("resync failed; next at {}: {}", nextResync, e.toString());
+            }
+          }
+        });
   }
 
   private void metricsLoop() {
+    every(
+        () -> {
+          try {
+            metricSource.pollIfDue();
+          } catch (RuntimeException e) {
+            LOG.warn("metric poll failed: {}", e.toString());
+          }
+        });
+  }
+
+  /**
+   * Runs {@code step} ten times a second while the controller runs. The steps look at the clock
+   * themselves - it may be virtual or accelerated - and act when something is due.
+   */
+  private void every(Runnable step) {
     while (running) {
+      step.run();
       try {
-        metricSource.pollIfDue();
-      } catch (RuntimeException e) {
-        LOG.warn("metric poll failed: {}", e.toString());
-      }
-      try {
-        Thread.sleep(100); // the metrics clock may be virtual: look at it often
+        Thread.sleep(100); // polls the (possibly virtual) clock; the step decides what is due
       } catch (InterruptedException e) {
         Thread.currentThread().interrupt();
         return;
@@ -262,30 +269,11 @@ public final class Controller implements AutoCloseable {
   public void resync() {
     List<DebugPolicy> all = policies.policies();
     Set<String> queued = new HashSet<>();
-    for (String clusterArn : ecs.listClusters()) {
-      boolean anyPolicy =
-          all.stream().anyMatch(p -> p.spec().target().cluster().matchesNameOrArn(clusterArn));
-      if (!anyPolicy) {
-        continue;
-      }
-      String cluster = clusterArn.substring(clusterArn.lastIndexOf('/') + 1);
-      List<String> arns = ecs.listServices(cluster);
-      for (Service service : ecs.describeServices(cluster, arns).values()) {
-        services.put(service);
-        boolean selected =
-            all.stream()
-                .anyMatch(
-                    p ->
-                        p.spec()
-                            .target()
-                            .selects(
-                                service.clusterArn(),
-                                service.serviceName(),
-                                ServiceCache.tags(service)));
-        if (selected) {
-          queue.add(service.serviceArn());
-          queued.add(service.serviceArn());
-        }
+    for (Service service : Selection.servicesOfWatchedClusters(ecs, all)) {
+      services.put(service);
+      if (Selection.selects(all, service)) {
+        queue.add(service.serviceArn());
+        queued.add(service.serviceArn());
       }
     }
     sessions.active().stream()

@@ -8,6 +8,7 @@ import dev.sherlock.reconcile.ServiceArns;
 import dev.sherlock.session.Session;
 import dev.sherlock.session.Sessions;
 import dev.sherlock.source.PolicySource;
+import dev.sherlock.source.Selection;
 import dev.sherlock.store.SessionStore;
 import jakarta.inject.Singleton;
 import java.time.Clock;
@@ -18,7 +19,6 @@ import java.util.List;
 import java.util.Optional;
 import software.amazon.awssdk.services.ecs.model.DescribeTaskDefinitionResponse;
 import software.amazon.awssdk.services.ecs.model.Service;
-import software.amazon.awssdk.services.ecs.model.Tag;
 
 /**
  * Rebuilds sessions from ECS when the store has lost them: every service that runs one of
@@ -47,9 +47,9 @@ public final class Recovery {
   /** Returns the services that had sessions rebuilt. */
   public List<String> recover() {
     List<String> recovered = new ArrayList<>();
-    List<String> clusters;
+    List<Service> services;
     try {
-      clusters = ecs.listClusters();
+      services = Selection.servicesOfWatchedClusters(ecs, policies.policies());
     } catch (RuntimeException e) {
       findings.record(
           FindingKind.Error,
@@ -57,33 +57,26 @@ public final class Recovery {
           "cannot look for sessions to recover: " + e.getMessage());
       return recovered;
     }
-    for (String clusterArn : clusters) {
-      boolean anyPolicy =
-          policies.policies().stream()
-              .anyMatch(p -> p.spec().target().cluster().matchesNameOrArn(clusterArn));
-      if (!anyPolicy) {
-        continue;
-      }
-      String cluster = clusterArn.substring(clusterArn.lastIndexOf('/') + 1);
-      for (Service service : ecs.describeServices(cluster, ecs.listServices(cluster)).values()) {
-        DescribeTaskDefinitionResponse running = ecs.taskDefinition(service.taskDefinition());
-        if (tag(running, TaskDefinitionOverlay.TAG_MANAGED).isEmpty()) {
-          continue;
-        }
-        if (rebuild(service, running)) {
-          recovered.add(service.serviceArn());
-        }
+    for (Service service : services) {
+      DescribeTaskDefinitionResponse running = ecs.taskDefinition(service.taskDefinition());
+      if (TaskDefinitionOverlay.tag(running, TaskDefinitionOverlay.TAG_MANAGED).isPresent()
+          && rebuild(service, running)) {
+        recovered.add(service.serviceArn());
       }
     }
     return recovered;
   }
 
   private boolean rebuild(Service service, DescribeTaskDefinitionResponse running) {
-    List<String> ids = split(tag(running, TaskDefinitionOverlay.TAG_SESSION).orElse(""));
-    List<String> policyNames = split(tag(running, TaskDefinitionOverlay.TAG_POLICIES).orElse(""));
+    List<String> ids =
+        split(TaskDefinitionOverlay.tag(running, TaskDefinitionOverlay.TAG_SESSION).orElse(""));
+    List<String> policyNames =
+        split(TaskDefinitionOverlay.tag(running, TaskDefinitionOverlay.TAG_POLICIES).orElse(""));
     Instant expires =
-        tag(running, TaskDefinitionOverlay.TAG_EXPIRES).map(Instant::parse).orElse(clock.instant());
-    String base = tag(running, TaskDefinitionOverlay.TAG_BASE).orElseThrow();
+        TaskDefinitionOverlay.tag(running, TaskDefinitionOverlay.TAG_EXPIRES)
+            .map(Instant::parse)
+            .orElse(clock.instant());
+    String base = TaskDefinitionOverlay.tag(running, TaskDefinitionOverlay.TAG_BASE).orElseThrow();
     boolean any = false;
     for (int i = 0; i < ids.size(); i++) {
       String id = ids.get(i);
@@ -128,10 +121,6 @@ public final class Recovery {
       any = true;
     }
     return any;
-  }
-
-  private static Optional<String> tag(DescribeTaskDefinitionResponse definition, String key) {
-    return definition.tags().stream().filter(t -> t.key().equals(key)).map(Tag::value).findFirst();
   }
 
   private static List<String> split(String value) {

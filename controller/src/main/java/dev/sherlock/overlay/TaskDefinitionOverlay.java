@@ -215,6 +215,13 @@ public final class TaskDefinitionOverlay {
     return Tag.builder().key(key).value(value).build();
   }
 
+  /** The value of one of a revision's tags. */
+  public static Optional<String> tag(
+      software.amazon.awssdk.services.ecs.model.DescribeTaskDefinitionResponse definition,
+      String key) {
+    return definition.tags().stream().filter(t -> t.key().equals(key)).map(Tag::value).findFirst();
+  }
+
   public static String revisionOf(TaskDefinition definition) {
     return definition.family() + ":" + definition.revision();
   }

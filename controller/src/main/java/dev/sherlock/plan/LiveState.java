@@ -3,7 +3,7 @@ package dev.sherlock.plan;
 import dev.sherlock.aws.EcsGateway;
 import dev.sherlock.overlay.TaskDefinitionOverlay;
 import dev.sherlock.policy.DebugPolicy;
-import dev.sherlock.source.ServiceCache;
+import dev.sherlock.source.Selection;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -26,34 +26,15 @@ public final class LiveState {
       EcsGateway ecs, ApplicationAutoScalingClient autoScaling, List<DebugPolicy> policies) {
     List<Service> services = new ArrayList<>();
     Map<String, DescribeTaskDefinitionResponse> revisions = new LinkedHashMap<>();
-    for (String clusterArn : ecs.listClusters()) {
-      if (policies.stream()
-          .noneMatch(p -> p.spec().target().cluster().matchesNameOrArn(clusterArn))) {
+    for (Service service : Selection.servicesOfWatchedClusters(ecs, policies)) {
+      if (!Selection.selects(policies, service)) {
         continue;
       }
-      String cluster = clusterArn.substring(clusterArn.lastIndexOf('/') + 1);
-      for (Service service : ecs.describeServices(cluster, ecs.listServices(cluster)).values()) {
-        boolean selected =
-            policies.stream()
-                .anyMatch(
-                    p ->
-                        p.spec()
-                            .target()
-                            .selects(
-                                service.clusterArn(),
-                                service.serviceName(),
-                                ServiceCache.tags(service)));
-        if (!selected) {
-          continue;
-        }
-        services.add(service);
-        DescribeTaskDefinitionResponse running = ecs.taskDefinition(service.taskDefinition());
-        revisions.put(running.taskDefinition().taskDefinitionArn(), running);
-        running.tags().stream()
-            .filter(t -> t.key().equals(TaskDefinitionOverlay.TAG_BASE))
-            .findFirst()
-            .ifPresent(t -> revisions.putIfAbsent(t.value(), ecs.taskDefinition(t.value())));
-      }
+      services.add(service);
+      DescribeTaskDefinitionResponse running = ecs.taskDefinition(service.taskDefinition());
+      revisions.put(running.taskDefinition().taskDefinitionArn(), running);
+      TaskDefinitionOverlay.tag(running, TaskDefinitionOverlay.TAG_BASE)
+          .ifPresent(base -> revisions.putIfAbsent(base, ecs.taskDefinition(base)));
     }
     List<ScalableTarget> targets = new ArrayList<>();
     autoScaling

@@ -23,7 +23,6 @@ import java.util.List;
 import java.util.Optional;
 import software.amazon.awssdk.services.ecs.model.DescribeTaskDefinitionResponse;
 import software.amazon.awssdk.services.ecs.model.Service;
-import software.amazon.awssdk.services.ecs.model.Tag;
 import software.amazon.awssdk.services.ecs.model.UpdateServiceRequest;
 
 /**
@@ -80,10 +79,12 @@ public final class ServiceReconciler {
       }
     }
     DescribeTaskDefinitionResponse running = ecs.taskDefinition(service.taskDefinition());
-    boolean runsOverlay = tag(running, TaskDefinitionOverlay.TAG_MANAGED).isPresent();
+    boolean runsOverlay =
+        TaskDefinitionOverlay.tag(running, TaskDefinitionOverlay.TAG_MANAGED).isPresent();
     DescribeTaskDefinitionResponse base =
         runsOverlay
-            ? ecs.taskDefinition(tag(running, TaskDefinitionOverlay.TAG_BASE).orElseThrow())
+            ? ecs.taskDefinition(
+                TaskDefinitionOverlay.tag(running, TaskDefinitionOverlay.TAG_BASE).orElseThrow())
             : running;
     String baseArn = base.taskDefinition().taskDefinitionArn();
 
@@ -127,8 +128,10 @@ public final class ServiceReconciler {
     if (overlay.changesTaskDefinition()) {
       String hash = TaskDefinitionOverlay.hash(overlay);
       boolean current =
-          tag(running, TaskDefinitionOverlay.TAG_BASE).equals(Optional.of(baseArn))
-              && tag(running, TaskDefinitionOverlay.TAG_OVERLAY).equals(Optional.of(hash));
+          TaskDefinitionOverlay.tag(running, TaskDefinitionOverlay.TAG_BASE)
+                  .equals(Optional.of(baseArn))
+              && TaskDefinitionOverlay.tag(running, TaskDefinitionOverlay.TAG_OVERLAY)
+                  .equals(Optional.of(hash));
       if (current) {
         target = running.taskDefinition().taskDefinitionArn();
       } else {
@@ -397,10 +400,6 @@ public final class ServiceReconciler {
   private static boolean deploying(Service service) {
     return service.deployments().stream()
         .anyMatch(d -> "IN_PROGRESS".equals(d.rolloutStateAsString()));
-  }
-
-  static Optional<String> tag(DescribeTaskDefinitionResponse definition, String key) {
-    return definition.tags().stream().filter(t -> t.key().equals(key)).map(Tag::value).findFirst();
   }
 
   private static List<String> textOf(ArrayNode array) {

@@ -160,10 +160,7 @@ public final class ApplicationAutoScaling implements JsonApi {
   private JsonNode deregister(JsonNode request) {
     String resourceId = resourceId(request);
     if (targets.remove(resourceId) == null) {
-      throw AwsException.client(
-          "ObjectNotFoundException",
-          "No scalable target registered for service namespace: ecs, resource ID: %s, scalable dimension: %s"
-              .formatted(resourceId, DIMENSION));
+      throw noTarget(resourceId);
     }
     policies.values().removeIf(p -> p.path("ResourceId").asText().equals(resourceId));
     return Json.object();
@@ -172,10 +169,7 @@ public final class ApplicationAutoScaling implements JsonApi {
   private JsonNode putPolicy(JsonNode request) {
     String resourceId = resourceId(request);
     if (!targets.containsKey(resourceId)) {
-      throw AwsException.client(
-          "ObjectNotFoundException",
-          "No scalable target registered for service namespace: ecs, resource ID: %s, scalable dimension: %s"
-              .formatted(resourceId, DIMENSION));
+      throw noTarget(resourceId);
     }
     String name = Json.requiredText(request, "PolicyName");
     String arn =
@@ -219,6 +213,13 @@ public final class ApplicationAutoScaling implements JsonApi {
               .formatted(resourceId(request), DIMENSION, request.path("PolicyName").asText()));
     }
     return Json.object();
+  }
+
+  private static AwsException noTarget(String resourceId) {
+    return AwsException.client(
+        "ObjectNotFoundException",
+        "No scalable target registered for service namespace: ecs, resource ID: %s, scalable dimension: %s"
+            .formatted(resourceId, DIMENSION));
   }
 
   private static void namespace(JsonNode request) {
