@@ -9,7 +9,6 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import software.amazon.awssdk.services.ecs.EcsClient;
-import software.amazon.awssdk.services.ecs.model.ClusterField;
 import software.amazon.awssdk.services.ecs.model.DescribeTaskDefinitionResponse;
 import software.amazon.awssdk.services.ecs.model.DesiredStatus;
 import software.amazon.awssdk.services.ecs.model.RegisterTaskDefinitionRequest;
@@ -162,16 +161,5 @@ public final class EcsGateway {
               .tasks());
     }
     return tasks;
-  }
-
-  /** Whether the cluster exists (for install and for resolving names). */
-  public boolean clusterExists(String cluster) {
-    return !guard
-        .call(
-            "ecs.cluster-read",
-            "DescribeClusters",
-            () -> ecs.describeClusters(b -> b.clusters(cluster).include(ClusterField.TAGS)))
-        .clusters()
-        .isEmpty();
   }
 }

@@ -118,7 +118,18 @@ public final class SandboxHttpServer implements AutoCloseable {
           "text/plain",
           ("no AWS service here: " + exchange.getRequestURI()).getBytes());
     } catch (RuntimeException e) {
+      // A bug in the sandbox answers as AWS does when it fails: a 500 the SDK will retry.
       LOG.warn("sandbox failed serving {}", exchange.getRequestURI(), e);
+      try {
+        send(
+            exchange,
+            500,
+            "application/x-amz-json-1.1",
+            Json.MAPPER.writeValueAsBytes(
+                Json.object().put("__type", "InternalFailure").put("message", String.valueOf(e))));
+      } catch (IOException | RuntimeException ignored) {
+        // the response had started; the connection closes and the client sees the failure
+      }
     }
   }
 
