@@ -2,6 +2,7 @@ package dev.sherlock.reconcile;
 
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.sherlock.aws.AutoScalingGateway;
 import dev.sherlock.aws.EcsGateway;
 import dev.sherlock.finding.FindingKind;
 import dev.sherlock.finding.Findings;
@@ -10,6 +11,7 @@ import dev.sherlock.overlay.TaskDefinitionDiff;
 import dev.sherlock.overlay.TaskDefinitionOverlay;
 import dev.sherlock.plan.PlanPrinter;
 import dev.sherlock.policy.Action;
+import dev.sherlock.session.CapacityChange;
 import dev.sherlock.session.Session;
 import dev.sherlock.session.Sessions;
 import dev.sherlock.snapshot.SnapshotTaker;
@@ -53,14 +55,21 @@ public final class ServiceReconciler {
   private final Findings findings;
   private final Clock clock;
   private final SnapshotTaker snapshots;
+  private final AutoScalingGateway autoScaling;
 
   public ServiceReconciler(
-      EcsGateway ecs, Sessions sessions, Findings findings, Clock clock, SnapshotTaker snapshots) {
+      EcsGateway ecs,
+      Sessions sessions,
+      Findings findings,
+      Clock clock,
+      SnapshotTaker snapshots,
+      AutoScalingGateway autoScaling) {
     this.ecs = ecs;
     this.sessions = sessions;
     this.findings = findings;
     this.clock = clock;
     this.snapshots = snapshots;
+    this.autoScaling = autoScaling;
   }
 
   public Result reconcile(String serviceArn) {
@@ -103,7 +112,10 @@ public final class ServiceReconciler {
             .filter(s -> !s.dryRun())
             .sorted(Comparator.comparing(Session::openedAt).thenComparing(Session::id))
             .toList();
-    Result result = converge(service, running, base, enforced);
+    Overlay.Merged merged =
+        Overlay.merge(enforced.stream().map(s -> Overlay.of(allowed(s.actions()))).toList());
+    Result result = converge(service, running, base, enforced, merged);
+    scale(service, enforced, merged.overlay().minCapacity());
     capture(live, service);
     for (Session s : live) {
       result = result.soonest(Result.after(Duration.between(now, s.expiresAt())));
@@ -116,9 +128,8 @@ public final class ServiceReconciler {
       Service service,
       DescribeTaskDefinitionResponse running,
       DescribeTaskDefinitionResponse base,
-      List<Session> enforced) {
-    Overlay.Merged merged =
-        Overlay.merge(enforced.stream().map(s -> Overlay.of(allowed(s.actions()))).toList());
+      List<Session> enforced,
+      Overlay.Merged merged) {
     Overlay overlay = merged.overlay();
     boolean execBefore = execBefore(service);
     boolean wantExec = overlay.executeCommand() || execBefore;
@@ -347,6 +358,87 @@ public final class ServiceReconciler {
         "%s: change postponed, the hourly budget of changes is spent"
             .formatted(service.serviceName()));
     return Result.after(BUDGET_WAIT);
+  }
+
+  /**
+   * Raises the service's capacity floor to what its sessions ask ({@code scaleCapacity}) and puts
+   * it back when none asks any more: the scalable target's minimum (and maximum, if it was lower)
+   * when the service has one, else its desired count. What it was before is kept in the store; on
+   * the way back, a desired count someone changed meanwhile is left as they set it.
+   */
+  private void scale(Service service, List<Session> enforced, Optional<Integer> floor) {
+    String cluster = ServiceArns.cluster(service.serviceArn());
+    String name = service.serviceName();
+    Optional<CapacityChange> raised = sessions.capacity(service.serviceArn());
+    int desired = service.desiredCount() == null ? 0 : service.desiredCount();
+    if (floor.isEmpty() && raised.isEmpty()) {
+      return;
+    }
+    var target = autoScaling.target(cluster, name);
+    if (floor.isPresent()) {
+      int want = floor.get();
+      int now = target.map(t -> t.minCapacity()).orElse(desired);
+      if (now >= want || !sessions.mayMutate()) {
+        return;
+      }
+      CapacityChange change =
+          raised
+              .orElse(
+                  new CapacityChange(
+                      target.isPresent(),
+                      now,
+                      target.map(t -> t.maxCapacity()).orElse(desired),
+                      desired,
+                      want))
+              .raisedTo(want);
+      sessions.saveCapacity(service.serviceArn(), change);
+      if (target.isPresent()) {
+        autoScaling.bounds(cluster, name, want, Math.max(want, target.get().maxCapacity()));
+      } else {
+        ecs.updateService(
+            UpdateServiceRequest.builder()
+                .cluster(service.clusterArn())
+                .service(service.serviceArn())
+                .desiredCount(want)
+                .build());
+      }
+      sessions.mutated();
+      findings.record(
+          FindingKind.ActionApplied,
+          Sessions.subject(enforced.getFirst()),
+          "%s capacity floor %d -> %d (%s)"
+              .formatted(
+                  name,
+                  now,
+                  want,
+                  target.isPresent() ? "scalable target minimum" : "desired count"),
+          Findings.evidence().put("before", now).put("after", want));
+      return;
+    }
+    CapacityChange change = raised.get();
+    if (change.scalableTarget() && target.isPresent()) {
+      autoScaling.bounds(cluster, name, change.floorBefore(), change.maxBefore());
+    }
+    if (desired == change.raisedTo()) {
+      int back =
+          change.scalableTarget()
+              ? Math.max(change.desiredBefore(), change.floorBefore())
+              : change.desiredBefore();
+      ecs.updateService(
+          UpdateServiceRequest.builder()
+              .cluster(service.clusterArn())
+              .service(service.serviceArn())
+              .desiredCount(back)
+              .build());
+    }
+    sessions.clearCapacity(service.serviceArn());
+    sessions.mutated();
+    findings.record(
+        FindingKind.ActionReverted,
+        Findings.Subject.of(cluster, name, null, null),
+        "%s capacity floor back to %d (no session asks for more)"
+            .formatted(name, change.floorBefore()),
+        Findings.evidence().put("before", change.raisedTo()).put("after", change.floorBefore()));
   }
 
   /**

@@ -201,6 +201,18 @@ public final class Sessions {
     return store.ofService(serviceArn).stream().filter(Session::active).toList();
   }
 
+  public Optional<CapacityChange> capacity(String serviceArn) {
+    return store.capacity(serviceArn);
+  }
+
+  public void saveCapacity(String serviceArn, CapacityChange change) {
+    store.saveCapacity(serviceArn, change);
+  }
+
+  public void clearCapacity(String serviceArn) {
+    store.clearCapacity(serviceArn);
+  }
+
   /** The exec setting recorded by the newest session of a service that recorded one. */
   public Optional<Boolean> lastExecBefore(String serviceArn) {
     List<Session> all = store.ofService(serviceArn);

@@ -1,5 +1,6 @@
 package dev.sherlock.store;
 
+import dev.sherlock.session.CapacityChange;
 import dev.sherlock.session.Session;
 import java.util.List;
 import java.util.Optional;
@@ -15,6 +16,13 @@ public interface SessionStore {
 
   /** Every session of one service, oldest first. */
   List<Session> ofService(String serviceArn);
+
+  /** The capacity change Sherlock made to a service and has not undone yet. */
+  Optional<CapacityChange> capacity(String serviceArn);
+
+  void saveCapacity(String serviceArn, CapacityChange change);
+
+  void clearCapacity(String serviceArn);
 
   /** The newest sessions first, at most {@code limit}. */
   List<Session> recent(int limit);

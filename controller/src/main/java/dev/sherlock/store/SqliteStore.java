@@ -8,6 +8,7 @@ import com.fasterxml.jackson.datatype.jdk8.Jdk8Module;
 import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
 import dev.sherlock.config.SherlockConfig;
 import dev.sherlock.finding.Finding;
+import dev.sherlock.session.CapacityChange;
 import dev.sherlock.session.Session;
 import io.micronaut.context.annotation.Bean;
 import jakarta.inject.Singleton;
@@ -71,6 +72,8 @@ public final class SqliteStore implements SessionStore, FindingStore, AutoClosea
               seq INTEGER PRIMARY KEY AUTOINCREMENT, id TEXT UNIQUE NOT NULL, time TEXT NOT NULL,
               kind TEXT NOT NULL, cluster TEXT, service TEXT, policy TEXT, session TEXT, body TEXT NOT NULL)""");
         s.execute("CREATE INDEX IF NOT EXISTS findings_by_time ON findings(time)");
+        s.execute(
+            "CREATE TABLE IF NOT EXISTS capacity (service_arn TEXT PRIMARY KEY, body TEXT NOT NULL)");
       }
     } catch (SQLException | IOException e) {
       throw new IllegalStateException(
@@ -112,6 +115,26 @@ public final class SqliteStore implements SessionStore, FindingStore, AutoClosea
   @Override
   public List<Session> recent(int limit) {
     return sessions("SELECT body FROM sessions ORDER BY opened_at DESC, id DESC LIMIT ?", limit);
+  }
+
+  @Override
+  public Optional<CapacityChange> capacity(String serviceArn) {
+    return read("SELECT body FROM capacity WHERE service_arn = ?", CapacityChange.class, serviceArn)
+        .stream()
+        .findFirst();
+  }
+
+  @Override
+  public void saveCapacity(String serviceArn, CapacityChange change) {
+    write(
+        "INSERT OR REPLACE INTO capacity(service_arn, body) VALUES (?, ?)",
+        serviceArn,
+        json(change));
+  }
+
+  @Override
+  public void clearCapacity(String serviceArn) {
+    write("DELETE FROM capacity WHERE service_arn = ?", serviceArn);
   }
 
   @Override

@@ -14,6 +14,8 @@ import java.util.Map;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import software.amazon.awssdk.services.applicationautoscaling.model.ScalableDimension;
+import software.amazon.awssdk.services.applicationautoscaling.model.ServiceNamespace;
 import software.amazon.awssdk.services.ecs.model.ContainerDefinition;
 import software.amazon.awssdk.services.ecs.model.KeyValuePair;
 import software.amazon.awssdk.services.ecs.model.RegisterTaskDefinitionRequest;
@@ -397,6 +399,72 @@ class ControllerScenariosIT {
                 assertThat(f.summary())
                     .startsWith(
                         "sidecar miner refused: image docker.io/evil/miner:1 is not on the allow-list"));
+  }
+
+  @Test
+  void capacityIsRaisedForTheSessionAndPutBackAfterIt() {
+    world = new ControllerWorld(root);
+    var autoScaling =
+        world.client(
+            software.amazon.awssdk.services.applicationautoscaling.ApplicationAutoScalingClient
+                .builder());
+    autoScaling.registerScalableTarget(
+        b ->
+            b.serviceNamespace(ServiceNamespace.ECS)
+                .resourceId("service/mysfits/monolith")
+                .scalableDimension(ScalableDimension.ECS_SERVICE_DESIRED_COUNT)
+                .minCapacity(2)
+                .maxCapacity(3));
+    world.policy(
+        "capacity.yaml",
+        """
+        apiVersion: sherlock.dev/v1alpha1
+        kind: DebugPolicy
+        metadata: {name: monolith-capacity}
+        spec:
+          target: {cluster: mysfits, services: [monolith]}
+          triggers: [{taskStopped: {exitCodes: [137]}}]
+          actions: [{scaleCapacity: {minAtLeast: 4}}]
+          session: {duration: 30m}
+        """);
+    world.start();
+    world
+        .sandbox
+        .scenario()
+        .add(new Scenario.OomKill("mysfits", "monolith", Duration.ofSeconds(5)));
+    world.advanceUntil(Duration.ofSeconds(5), () -> !world.sessions().isEmpty());
+    world.sandbox.scenario().clear();
+    world.advanceUntil(Duration.ofSeconds(5), () -> world.service("monolith").runningCount() == 4);
+
+    var raised = target(autoScaling);
+    assertThat(raised.minCapacity()).isEqualTo(4);
+    assertThat(raised.maxCapacity()).as("the maximum rises to fit the floor").isEqualTo(4);
+    assertThat(world.findings(FindingKind.ActionApplied))
+        .singleElement()
+        .satisfies(
+            f ->
+                assertThat(f.summary())
+                    .isEqualTo("monolith capacity floor 2 -> 4 (scalable target minimum)"));
+    assertThat(world.runningRevision("monolith"))
+        .as("no new revision for capacity")
+        .isEqualTo("monolith:1");
+
+    world.advanceUntil(Duration.ofMinutes(1), () -> target(autoScaling).minCapacity() == 2);
+    assertThat(target(autoScaling).maxCapacity()).isEqualTo(3);
+    world.advanceUntil(Duration.ofSeconds(5), () -> world.service("monolith").runningCount() == 2);
+    assertThat(world.findings(FindingKind.ActionReverted))
+        .singleElement()
+        .satisfies(f -> assertThat(f.summary()).startsWith("monolith capacity floor back to 2"));
+    autoScaling.close();
+  }
+
+  private static software.amazon.awssdk.services.applicationautoscaling.model.ScalableTarget target(
+      software.amazon.awssdk.services.applicationautoscaling.ApplicationAutoScalingClient
+          autoScaling) {
+    return autoScaling
+        .describeScalableTargets(b -> b.serviceNamespace(ServiceNamespace.ECS))
+        .scalableTargets()
+        .getFirst();
   }
 
   private static RegisterTaskDefinitionRequest copy(

@@ -175,8 +175,8 @@ final class ControllerWorld implements AutoCloseable {
                 1000));
   }
 
-  private <B extends software.amazon.awssdk.awscore.client.builder.AwsClientBuilder<B, C>, C>
-      C client(B builder) {
+  <B extends software.amazon.awssdk.awscore.client.builder.AwsClientBuilder<B, C>, C> C client(
+      B builder) {
     return builder
         .endpointOverride(sandbox.endpoint())
         .region(Region.US_EAST_1)
