@@ -3,6 +3,7 @@ package dev.sherlock.api;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.sherlock.aws.EcsGateway;
 import dev.sherlock.policy.Durations;
 import dev.sherlock.session.Session;
 import dev.sherlock.session.Sessions;
@@ -34,18 +35,21 @@ public final class SessionsController {
   private final PolicySource policies;
   private final ServiceCache services;
   private final ApiToken token;
+  private final EcsGateway ecs;
 
   public SessionsController(
       Sessions sessions,
       SessionStore store,
       PolicySource policies,
       ServiceCache services,
-      ApiToken token) {
+      ApiToken token,
+      EcsGateway ecs) {
     this.sessions = sessions;
     this.store = store;
     this.policies = policies;
     this.services = services;
     this.token = token;
+    this.ecs = ecs;
   }
 
   @Get
@@ -88,22 +92,16 @@ public final class SessionsController {
     } catch (IllegalArgumentException e) {
       return Api.error(400, e.getMessage());
     }
-    String serviceArn =
-        services.all().stream()
-            .filter(s -> s.serviceName().equals(service) && s.clusterArn().endsWith("/" + cluster))
-            .map(s -> s.serviceArn())
-            .findFirst()
-            .orElse(null);
-    if (serviceArn == null) {
-      return Api.error(
-          404, "no service %s in cluster %s (known to Sherlock)".formatted(service, cluster));
+    Optional<String> serviceArn = resolve(cluster, service);
+    if (serviceArn.isEmpty()) {
+      return Api.error(404, "no service %s in cluster %s".formatted(service, cluster));
     }
     var outcome =
         sessions.open(
             new Sessions.Request(
                 policy.get(),
                 cluster,
-                serviceArn,
+                serviceArn.get(),
                 service,
                 Session.Origin.MANUAL,
                 reason,
@@ -149,6 +147,27 @@ public final class SessionsController {
         .end(id, "ended by hand")
         .map(s -> Api.ok(json(s)))
         .orElseGet(() -> Api.error(404, "no active session " + id));
+  }
+
+  /**
+   * The ARN of a service by cluster and name: from the cache when a policy watches it, else asked
+   * of ECS - a responder may open a session on any service.
+   */
+  private Optional<String> resolve(String cluster, String service) {
+    Optional<String> known =
+        services.all().stream()
+            .filter(s -> s.serviceName().equals(service) && s.clusterArn().endsWith("/" + cluster))
+            .map(s -> s.serviceArn())
+            .findFirst();
+    if (known.isPresent()) {
+      return known;
+    }
+    return ecs.listClusters().stream()
+        .filter(arn -> arn.endsWith(":cluster/" + cluster))
+        .findFirst()
+        .map(arn -> arn.replace(":cluster/", ":service/") + "/" + service)
+        .flatMap(services::get)
+        .map(s -> s.serviceArn());
   }
 
   static ObjectNode json(Session s) {

@@ -58,7 +58,7 @@ class ApiIT {
         kind: DebugPolicy
         metadata: {name: exec}
         spec:
-          target: {cluster: mysfits, services: [monolith]}
+          target: {cluster: mysfits, services: [payments]}
           triggers: [{deploymentFailed: {}}]
           actions: [{enableExecuteCommand: {}}]
         """);
@@ -108,6 +108,7 @@ class ApiIT {
     assertThat(send("GET", "/api/findings?kind=Nonsense", null, null).statusCode()).isEqualTo(400);
   }
 
+  /** The session is opened on monolith, which no policy watches: the API asks ECS for it. */
   @Test
   void mutatingCallsNeedTheToken() throws Exception {
     String body =
