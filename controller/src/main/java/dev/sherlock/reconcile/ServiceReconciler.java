@@ -82,8 +82,11 @@ public final class ServiceReconciler {
     }
     Service service = described.get();
     Instant now = clock.instant();
+    List<Session> current = new ArrayList<>();
     for (Session s : open) {
-      if (!s.expiresAt().isAfter(now)) {
+      if (s.expiresAt().isAfter(now)) {
+        current.add(s);
+      } else {
         sessions.end(s.id(), "expired");
       }
     }
@@ -98,7 +101,7 @@ public final class ServiceReconciler {
     String baseArn = base.taskDefinition().taskDefinitionArn();
 
     List<Session> live = new ArrayList<>();
-    for (Session s : sessions.activeOn(serviceArn)) {
+    for (Session s : current) {
       Optional<String> failure = ownFailure(s, service, runsOverlay);
       if (failure.isPresent()) {
         sessions.fail(s, failure.get());
