@@ -19,9 +19,7 @@ class AutoScalingIT {
 
   @BeforeEach
   void start() {
-    aws = new SandboxClients();
-    MysfitsWorld.seed(aws.sandbox);
-    aws.sandbox.advance(Duration.ofSeconds(30));
+    aws = SandboxClients.withMysfits();
   }
 
   @AfterEach

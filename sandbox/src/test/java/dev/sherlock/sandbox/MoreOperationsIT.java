@@ -21,9 +21,7 @@ class MoreOperationsIT {
 
   @BeforeEach
   void start() {
-    aws = new SandboxClients();
-    MysfitsWorld.seed(aws.sandbox);
-    aws.sandbox.advance(Duration.ofSeconds(30));
+    aws = SandboxClients.withMysfits();
   }
 
   @AfterEach

@@ -34,6 +34,14 @@ public final class SandboxClients implements AutoCloseable {
     this(Sandbox.builder().virtualClock(START).start());
   }
 
+  /** Clients of a sandbox holding the Mysfits shop, its services already steady. */
+  public static SandboxClients withMysfits() {
+    SandboxClients aws = new SandboxClients();
+    MysfitsWorld.seed(aws.sandbox);
+    aws.sandbox.advance(java.time.Duration.ofSeconds(30));
+    return aws;
+  }
+
   public SandboxClients(Sandbox sandbox) {
     this.sandbox = sandbox;
     this.ecs = configure(EcsClient.builder()).build();

@@ -24,9 +24,7 @@ class WorkloadIT {
 
   @BeforeEach
   void start() {
-    aws = new SandboxClients();
-    MysfitsWorld.seed(aws.sandbox);
-    aws.sandbox.advance(Duration.ofSeconds(30));
+    aws = SandboxClients.withMysfits();
   }
 
   @AfterEach

@@ -147,14 +147,7 @@ public final class ApplicationAutoScaling implements JsonApi {
         targets.values().stream()
             .filter(t -> ids.isEmpty() || ids.contains(t.path("ResourceId").asText()))
             .toList();
-    var page =
-        Pagination.page(
-            matching, optionalInt(request, "MaxResults"), Json.text(request, "NextToken"), 50, 50);
-    ObjectNode response = Json.object();
-    ArrayNode array = response.putArray("ScalableTargets");
-    page.items().forEach(array::add);
-    page.nextToken().ifPresent(t -> response.put("NextToken", t));
-    return response;
+    return page(request, matching, "ScalableTargets");
   }
 
   private JsonNode deregister(JsonNode request) {
@@ -194,14 +187,7 @@ public final class ApplicationAutoScaling implements JsonApi {
             .filter(p -> resourceId.map(r -> r.equals(p.path("ResourceId").asText())).orElse(true))
             .filter(p -> names.isEmpty() || names.contains(p.path("PolicyName").asText()))
             .toList();
-    var page =
-        Pagination.page(
-            matching, optionalInt(request, "MaxResults"), Json.text(request, "NextToken"), 50, 50);
-    ObjectNode response = Json.object();
-    ArrayNode array = response.putArray("ScalingPolicies");
-    page.items().forEach(array::add);
-    page.nextToken().ifPresent(t -> response.put("NextToken", t));
-    return response;
+    return page(request, matching, "ScalingPolicies");
   }
 
   private JsonNode deletePolicy(JsonNode request) {
@@ -245,6 +231,18 @@ public final class ApplicationAutoScaling implements JsonApi {
           "Unsupported resource ID " + resourceId + "; expected service/<cluster>/<service>");
     }
     return resourceId;
+  }
+
+  /** One page of a listing, at most 50 items, as Application Auto Scaling answers. */
+  private static JsonNode page(JsonNode request, List<ObjectNode> items, String field) {
+    var page =
+        Pagination.page(
+            items, optionalInt(request, "MaxResults"), Json.text(request, "NextToken"), 50, 50);
+    ObjectNode response = Json.object();
+    ArrayNode array = response.putArray(field);
+    page.items().forEach(array::add);
+    page.nextToken().ifPresent(t -> response.put("NextToken", t));
+    return response;
   }
 
   private static Optional<Integer> optionalInt(JsonNode request, String field) {
