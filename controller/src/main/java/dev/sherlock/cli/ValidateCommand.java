@@ -87,11 +87,13 @@ public final class ValidateCommand implements Callable<Integer> {
     }
     var problems = root.putArray("problems");
     for (Diagnostic problem : set.problems()) {
-      ObjectNode p = problems.addObject().put("file", problem.file());
-      if (problem.hasPosition()) {
-        p.put("line", problem.line()).put("column", problem.column());
-      }
-      p.put("severity", "error").put("message", problem.message());
+      problems
+          .addObject()
+          .put("file", problem.file())
+          .put("line", problem.line())
+          .put("column", problem.column())
+          .put("severity", "error")
+          .put("message", problem.message());
     }
     return root;
   }

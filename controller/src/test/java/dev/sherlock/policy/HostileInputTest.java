@@ -41,7 +41,7 @@ class HostileInputTest {
   void textThatIsNotYaml() throws IOException {
     Diagnostic problem = onlyProblem(write("garbage.yaml", "key: [unclosed\n  - : }}}\n"));
 
-    assertThat(problem.hasPosition()).isTrue();
+    assertThat(problem.line()).isPositive();
     assertThat(problem.message()).startsWith("invalid YAML: ");
   }
 
@@ -69,7 +69,7 @@ class HostileInputTest {
     Diagnostic problem = onlyProblem(write("blob.yaml", blob));
 
     assertThat(problem.format())
-        .endsWith("blob.yaml: error: file is 10.0 MiB; policy files are limited to 1.0 MiB");
+        .endsWith("blob.yaml:1:1: error: file is 10.0 MiB; policy files are limited to 1.0 MiB");
   }
 
   @Test
@@ -112,6 +112,15 @@ class HostileInputTest {
 
     assertThat(onlyProblem(write("doubling.yaml", bomb.toString())).message())
         .contains("more than 100000 nodes");
+  }
+
+  @Test
+  void problemsOfAWholeFileAreAtLineOneColumnOne() throws IOException {
+    assertThat(onlyProblem(write("empty.yaml", "")).format())
+        .endsWith("empty.yaml:1:1: error: file is empty: expected a YAML document");
+    assertThat(onlyProblem(write("deep.yaml", "[".repeat(100) + "]".repeat(100))).format())
+        .endsWith("deep.yaml:1:1: error: YAML is nested too deeply (more than 64 levels)");
+    assertThat(onlyProblem(write("alias.yaml", "a: &a [*a]\n")).format()).contains("alias.yaml:1:");
   }
 
   @Test

@@ -4,7 +4,8 @@ import java.util.Comparator;
 
 /**
  * One problem in one policy file, printed compiler-style so editors and CI annotate it: {@code
- * file:line:column: error: message}, or {@code file: error: message} when it has no position.
+ * file:line:column: error: message}. A problem of the whole file (empty, too large, nested too
+ * deeply) is placed at line 1, column 1, so every line has the same shape for tools to read.
  */
 public record Diagnostic(String file, int line, int column, String message) {
   public static final Comparator<Diagnostic> BY_POSITION =
@@ -17,16 +18,10 @@ public record Diagnostic(String file, int line, int column, String message) {
   }
 
   public static Diagnostic ofFile(String file, String message) {
-    return new Diagnostic(file, 0, 0, message);
-  }
-
-  public boolean hasPosition() {
-    return line > 0;
+    return new Diagnostic(file, 1, 1, message);
   }
 
   public String format() {
-    return hasPosition()
-        ? "%s:%d:%d: error: %s".formatted(file, line, column, message)
-        : "%s: error: %s".formatted(file, message);
+    return "%s:%d:%d: error: %s".formatted(file, line, column, message);
   }
 }

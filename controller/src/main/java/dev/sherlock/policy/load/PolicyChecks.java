@@ -4,7 +4,10 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.sherlock.policy.Action;
 import dev.sherlock.policy.DebugPolicy;
 import dev.sherlock.policy.DebugSession;
+import dev.sherlock.policy.DurationBounds;
+import dev.sherlock.policy.Durations;
 import dev.sherlock.policy.Trigger;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -53,6 +56,11 @@ final class PolicyChecks {
       switch (loaded.model()) {
         case DebugPolicy policy -> checkPolicy(policy, report);
         case DebugSession session -> {
+          session
+              .spec()
+              .duration()
+              .ifPresent(
+                  d -> report.bounds("/spec/duration", DurationBounds.session("spec.duration"), d));
           if (!policyNames.contains(session.spec().policy())) {
             report.atValue(
                 "/spec/policy",
@@ -74,10 +82,20 @@ final class PolicyChecks {
     if (spec.target().services().isEmpty() && spec.target().tags().isEmpty()) {
       report.atKey("/spec/target", "spec.target selects no service: give services, tags or both");
     }
-    if (spec.session().duration().isZero()) {
-      report.atValue("/spec/session/duration", "spec.session.duration must be longer than 0s");
-    }
+    report.bounds(
+        "/spec/session/duration",
+        DurationBounds.session("spec.session.duration"),
+        spec.session().duration());
+    report.bounds(
+        "/spec/session/cooldown",
+        DurationBounds.cooldown("spec.session.cooldown"),
+        spec.session().cooldown());
     for (int i = 0; i < spec.triggers().size(); i++) {
+      checkWindows(
+          spec.triggers().get(i),
+          "/spec/triggers/%d".formatted(i),
+          "spec.triggers[%d]".formatted(i),
+          report);
       if (spec.triggers().get(i) instanceof Trigger.Metric metric) {
         int thresholds =
             (metric.above().isPresent() ? 1 : 0)
@@ -92,6 +110,59 @@ final class PolicyChecks {
       }
     }
     checkActions(spec.actions(), report);
+  }
+
+  /**
+   * Metric windows and crash-loop windows: longer than zero, no longer than CloudWatch keeps the
+   * data they need, and periods CloudWatch accepts (1, 5, 10, 30 s or a multiple of a minute).
+   */
+  private static void checkWindows(Trigger trigger, String at, String name, Reporter report) {
+    switch (trigger) {
+      case Trigger.Metric m -> {
+        String metric = name + ".metric";
+        m.period()
+            .ifPresent(
+                p -> {
+                  report.bounds(
+                      at + "/metric/period",
+                      DurationBounds.window(
+                          metric + ".period", Duration.ofDays(1), "the longest period"),
+                      p);
+                  long s = p.toSeconds();
+                  if (s > 0 && s < 60 ? !List.of(1L, 5L, 10L, 30L).contains(s) : s % 60 != 0) {
+                    report.atValue(
+                        at + "/metric/period",
+                        "%s.period %s is not a CloudWatch period: 1s, 5s, 10s, 30s or a multiple of 1m"
+                            .formatted(metric, Durations.format(p)));
+                  }
+                });
+        m.forDuration()
+            .ifPresent(
+                f ->
+                    report.bounds(
+                        at + "/metric/for",
+                        DurationBounds.window(
+                            metric + ".for", Duration.ofDays(1), "the longest a breach is watched"),
+                        f));
+        m.aboveBaseline()
+            .ifPresent(
+                b ->
+                    report.bounds(
+                        at + "/metric/aboveBaseline/over",
+                        DurationBounds.window(
+                            metric + ".aboveBaseline.over",
+                            Duration.ofDays(14),
+                            "CloudWatch keeps one-minute data for 15 days"),
+                        b.over()));
+      }
+      case Trigger.Restarts r ->
+          report.bounds(
+              at + "/restarts/within",
+              DurationBounds.window(
+                  name + ".restarts.within", Duration.ofDays(1), "the longest crash-loop window"),
+              r.within());
+      default -> {}
+    }
   }
 
   /** Containers the actions name must not collide, and no variable may be set twice. */
@@ -168,6 +239,10 @@ final class PolicyChecks {
   private record Reporter(YamlDocument document, List<Diagnostic> problems) {
     void atValue(String pointer, String message) {
       problems.add(Diagnostic.at(document.file(), document.positions().value(pointer), message));
+    }
+
+    void bounds(String pointer, DurationBounds bounds, Duration value) {
+      bounds.problem(value).ifPresent(message -> atValue(pointer, message));
     }
 
     void atKey(String pointer, String message) {

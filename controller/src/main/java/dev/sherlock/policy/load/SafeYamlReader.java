@@ -6,6 +6,8 @@ import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.IOException;
 import java.io.StringReader;
+import java.lang.reflect.Field;
+import java.math.BigDecimal;
 import java.math.BigInteger;
 import java.nio.ByteBuffer;
 import java.nio.charset.CharacterCodingException;
@@ -172,6 +174,14 @@ public final class SafeYamlReader {
                 .formatted(limits.maxNodes()));
       }
       positions.putValue(pointer, position);
+      if (explicitlyTagged(node)) {
+        // A tag would change what a value means (!!int "3", !!timestamp, !Custom) behind the
+        // schema's back; the language has plain values only.
+        throw new LimitExceeded(
+            position,
+            "YAML tag %s is not allowed: write the value plainly (quote it to make it a string)"
+                .formatted(node.getTag().getValue().replace(Tag.PREFIX, "!!")));
+      }
       return switch (node) {
         case ScalarNode scalar -> scalar(scalar);
         case SequenceNode sequence -> {
@@ -226,9 +236,41 @@ public final class SafeYamlReader {
             : JsonNodeFactory.instance.numberNode(number);
       }
       if (FLOAT.matcher(value).matches()) {
-        return JsonNodeFactory.instance.numberNode(Double.parseDouble(value));
+        double number = Double.parseDouble(value);
+        boolean underflow = number == 0 && new BigDecimal(value).signum() != 0;
+        if (Double.isInfinite(number) || underflow) {
+          throw new LimitExceeded(
+              SourcePosition.of(scalar.getStartMark()),
+              "number %s is out of range".formatted(value));
+        }
+        return JsonNodeFactory.instance.numberNode(number);
       }
       return JsonNodeFactory.instance.textNode(value);
+    }
+  }
+
+  /**
+   * Whether the node carries a tag of its own ({@code !!int}, {@code !foo}) rather than one the
+   * resolver gave it. SnakeYAML keeps that in a protected field; the non-specific tag {@code !}
+   * counts as resolved.
+   */
+  private static boolean explicitlyTagged(Node node) {
+    try {
+      return !RESOLVED.getBoolean(node);
+    } catch (IllegalAccessException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
+  private static final Field RESOLVED = resolvedField();
+
+  private static Field resolvedField() {
+    try {
+      Field field = Node.class.getDeclaredField("resolved");
+      field.setAccessible(true);
+      return field;
+    } catch (NoSuchFieldException e) {
+      throw new IllegalStateException("SnakeYAML without Node.resolved", e);
     }
   }
 

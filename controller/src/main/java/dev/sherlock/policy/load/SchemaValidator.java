@@ -167,6 +167,24 @@ public final class SchemaValidator {
               "%s: must be at most %s".formatted(where, keywordSchema.asText()));
       case "minLength" ->
           Diagnostic.at(file, positions.value(at), "%s: must not be empty".formatted(where));
+      case "propertyNames" -> {
+        String name = error.getProperty() == null ? "" : error.getProperty();
+        JsonNode names = keywordSchema;
+        if (names.has("$ref")) {
+          names = schemaRoot.at(names.path("$ref").asText().substring(1));
+        }
+        yield Diagnostic.at(
+            file,
+            positions.key(SourceMap.child(at, name)),
+            "%s: bad name '%s': expected %s"
+                .formatted(where, name, names.path("description").asText("")));
+      }
+      case "maxLength" ->
+          Diagnostic.at(
+              file,
+              positions.value(at),
+              "%s: is %d characters long; at most %d are allowed"
+                  .formatted(where, value.asText().length(), keywordSchema.asInt()));
       default ->
           Diagnostic.at(
               file, positions.value(at), "%s: %s".formatted(where, error.getMessage()).strip());
