@@ -1,5 +1,6 @@
 package dev.sherlock;
 
+import dev.sherlock.cli.CompletionCommand;
 import dev.sherlock.cli.DebugCommand;
 import dev.sherlock.cli.DemoCommand;
 import dev.sherlock.cli.FindingsCommand;
@@ -14,6 +15,7 @@ import io.micronaut.context.ApplicationContext;
 import io.micronaut.context.env.Environment;
 import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
+import java.util.Optional;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
@@ -21,7 +23,9 @@ import picocli.CommandLine.Command;
 @Command(
     name = "sherlock",
     mixinStandardHelpOptions = true,
-    version = "sherlock 0.1.0",
+    // Every subcommand inherits --help and --version, so `sherlock run --help` works everywhere.
+    scope = CommandLine.ScopeType.INHERIT,
+    versionProvider = Sherlock.Version.class,
     description = "Debug sessions for Amazon ECS services, declared as policies in git.",
     subcommands = {
       ValidateCommand.class,
@@ -33,6 +37,8 @@ import picocli.CommandLine.Command;
       FindingsCommand.class,
       InstallCommand.class,
       UninstallCommand.class,
+      CompletionCommand.class,
+      CommandLine.HelpCommand.class,
     })
 public final class Sherlock implements Runnable {
   @CommandLine.Spec CommandLine.Model.CommandSpec spec;
@@ -61,17 +67,33 @@ public final class Sherlock implements Runnable {
       commandLine.setErr(err);
       commandLine.setExecutionExceptionHandler(
           (e, cmd, parsed) -> {
+            Optional<UserError> mistake = UserError.in(e);
             cmd.getErr()
                 .printf(
                     "sherlock %s: error: %s%n",
                     cmd.getCommandName(),
-                    e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage());
-            return 70; // EX_SOFTWARE: our fault, not the input's
+                    mistake.map(Throwable::getMessage).orElseGet(() -> UserError.oneLine(e)));
+            // 1: the setup or input is wrong and the message says how to fix it; 70 (EX_SOFTWARE):
+            // our fault.
+            return mistake.isPresent() ? 1 : 70;
           });
       int exitCode = commandLine.execute(args);
       out.flush();
       err.flush();
       return exitCode;
+    }
+  }
+
+  /** The version from the jar's manifest (Maven's project version), or "dev" from classes. */
+  public static String version() {
+    return Optional.ofNullable(Sherlock.class.getPackage().getImplementationVersion())
+        .orElse("dev");
+  }
+
+  static final class Version implements CommandLine.IVersionProvider {
+    @Override
+    public String[] getVersion() {
+      return new String[] {"sherlock " + version()};
     }
   }
 

@@ -21,8 +21,13 @@ final class Api {
         .contentType(MediaType.APPLICATION_JSON_TYPE);
   }
 
+  /** Every error the API answers has this shape: {@code {"status": 400, "error": "..."}}. */
   static HttpResponse<String> error(int status, String message) {
-    return status(status, JsonNodeFactory.instance.objectNode().put("error", message));
+    return status(status, errorBody(status, message));
+  }
+
+  static ObjectNode errorBody(int status, String message) {
+    return JsonNodeFactory.instance.objectNode().put("status", status).put("error", message);
   }
 
   static ObjectNode object() {

@@ -62,6 +62,12 @@ public final class FindingsController {
     if (size < 1 || size > MAX_LIMIT) {
       return Api.error(400, "limit must be between 1 and " + MAX_LIMIT);
     }
+    if (cursor.isPresent() && store.finding(cursor.get()).isEmpty()) {
+      return Api.error(
+          400,
+          "cursor %s is not one this API gave: pass the 'next' of the previous page"
+              .formatted(cursor.get()));
+    }
     List<Finding> page =
         store.query(
             new FindingStore.Query(

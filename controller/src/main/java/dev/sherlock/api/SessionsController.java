@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.sherlock.aws.EcsGateway;
+import dev.sherlock.policy.DurationBounds;
 import dev.sherlock.policy.Durations;
 import dev.sherlock.session.Session;
 import dev.sherlock.session.Sessions;
@@ -21,6 +22,7 @@ import io.micronaut.http.annotation.PathVariable;
 import io.micronaut.http.annotation.Post;
 import java.time.Duration;
 import java.util.Optional;
+import java.util.Set;
 
 /**
  * Sessions: {@code GET /api/sessions} (active and recent), {@code POST /api/sessions} (open one by
@@ -68,7 +70,7 @@ public final class SessionsController {
     }
     JsonNode json;
     try {
-      json = RequestJson.read(body);
+      json = RequestJson.read(body, Set.of("policy", "cluster", "service", "reason", "duration"));
     } catch (IllegalArgumentException e) {
       return Api.error(400, e.getMessage());
     }
@@ -90,7 +92,12 @@ public final class SessionsController {
               ? Optional.of(Durations.parse(json.path("duration").asText()))
               : Optional.empty();
     } catch (IllegalArgumentException e) {
-      return Api.error(400, e.getMessage());
+      return Api.error(400, "duration: " + e.getMessage());
+    }
+    Optional<String> outOfBounds =
+        duration.flatMap(d -> DurationBounds.session("duration").problem(d));
+    if (outOfBounds.isPresent()) {
+      return Api.error(400, outOfBounds.get());
     }
     Optional<String> serviceArn = resolve(cluster, service);
     if (serviceArn.isEmpty()) {
@@ -109,11 +116,12 @@ public final class SessionsController {
                 Optional.empty()));
     return switch (outcome) {
       case Sessions.Outcome.Opened opened -> Api.status(201, json(opened.session()));
-      case Sessions.Outcome.AlreadyOpen open ->
-          Api.status(
-              409,
-              json(open.session())
-                  .put("error", "a session of this policy is already open on the service"));
+      case Sessions.Outcome.AlreadyOpen open -> {
+        ObjectNode error =
+            Api.errorBody(409, "a session of this policy is already open on the service");
+        error.set("session", json(open.session()));
+        yield Api.status(409, error);
+      }
       case Sessions.Outcome.Suppressed suppressed -> Api.error(429, suppressed.why());
     };
   }
@@ -127,14 +135,22 @@ public final class SessionsController {
     }
     Duration by;
     try {
-      by = Durations.parse(RequestJson.read(body).path("extendBy").asText(""));
+      by = Durations.parse(RequestJson.read(body, Set.of("extendBy")).path("extendBy").asText(""));
     } catch (IllegalArgumentException e) {
       return Api.error(400, "extendBy must be a duration like 15m: " + e.getMessage());
     }
-    return sessions
-        .extend(id, by)
-        .map(s -> Api.ok(json(s)))
-        .orElseGet(() -> Api.error(404, "no active session " + id));
+    Optional<String> outOfBounds = DurationBounds.session("extendBy").problem(by);
+    if (outOfBounds.isPresent()) {
+      return Api.error(400, outOfBounds.get());
+    }
+    try {
+      return sessions
+          .extend(id, by)
+          .map(s -> Api.ok(json(s)))
+          .orElseGet(() -> Api.error(404, "no active session " + id));
+    } catch (IllegalArgumentException e) {
+      return Api.error(400, e.getMessage());
+    }
   }
 
   @Delete("/{id}")

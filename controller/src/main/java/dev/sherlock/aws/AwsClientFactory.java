@@ -1,5 +1,6 @@
 package dev.sherlock.aws;
 
+import dev.sherlock.UserError;
 import dev.sherlock.config.SherlockConfig;
 import io.micronaut.context.annotation.Bean;
 import io.micronaut.context.annotation.Factory;
@@ -11,9 +12,11 @@ import software.amazon.awssdk.auth.credentials.ProfileCredentialsProvider;
 import software.amazon.awssdk.awscore.client.builder.AwsClientBuilder;
 import software.amazon.awssdk.core.client.builder.SdkSyncClientBuilder;
 import software.amazon.awssdk.core.client.config.ClientOverrideConfiguration;
+import software.amazon.awssdk.core.exception.SdkClientException;
 import software.amazon.awssdk.http.SdkHttpClient;
 import software.amazon.awssdk.http.apache.ApacheHttpClient;
 import software.amazon.awssdk.regions.Region;
+import software.amazon.awssdk.regions.providers.DefaultAwsRegionProviderChain;
 import software.amazon.awssdk.services.applicationautoscaling.ApplicationAutoScalingClient;
 import software.amazon.awssdk.services.cloudwatch.CloudWatchClient;
 import software.amazon.awssdk.services.cloudwatchlogs.CloudWatchLogsClient;
@@ -30,9 +33,20 @@ import software.amazon.awssdk.services.sqs.SqsClient;
 @Factory
 public final class AwsClientFactory {
   private final SherlockConfig.Aws config;
+  private volatile Region region;
 
   public AwsClientFactory(SherlockConfig config) {
     this.config = config.aws();
+  }
+
+  /** Where the credentials come from: the named profile, else the SDK's default chain. */
+  @Singleton
+  AwsCredentialsProvider credentials() {
+    return config
+        .profile()
+        .<AwsCredentialsProvider>map(
+            p -> ProfileCredentialsProvider.builder().profileName(p).build())
+        .orElseGet(() -> DefaultCredentialsProvider.builder().build());
   }
 
   @Singleton
@@ -48,45 +62,45 @@ public final class AwsClientFactory {
 
   @Singleton
   @Bean(preDestroy = "close")
-  EcsClient ecs(SdkHttpClient http) {
-    return configure(EcsClient.builder(), "ecs", http).build();
+  EcsClient ecs(SdkHttpClient http, AwsCredentialsProvider credentials) {
+    return configure(EcsClient.builder(), "ecs", http, credentials).build();
   }
 
   @Singleton
   @Bean(preDestroy = "close")
-  SqsClient sqs(SdkHttpClient http) {
-    return configure(SqsClient.builder(), "sqs", http).build();
+  SqsClient sqs(SdkHttpClient http, AwsCredentialsProvider credentials) {
+    return configure(SqsClient.builder(), "sqs", http, credentials).build();
   }
 
   @Singleton
   @Bean(preDestroy = "close")
-  EventBridgeClient events(SdkHttpClient http) {
-    return configure(EventBridgeClient.builder(), "events", http).build();
+  EventBridgeClient events(SdkHttpClient http, AwsCredentialsProvider credentials) {
+    return configure(EventBridgeClient.builder(), "events", http, credentials).build();
   }
 
   @Singleton
   @Bean(preDestroy = "close")
-  CloudWatchClient cloudWatch(SdkHttpClient http) {
-    return configure(CloudWatchClient.builder(), "monitoring", http).build();
+  CloudWatchClient cloudWatch(SdkHttpClient http, AwsCredentialsProvider credentials) {
+    return configure(CloudWatchClient.builder(), "monitoring", http, credentials).build();
   }
 
   @Singleton
   @Bean(preDestroy = "close")
-  CloudWatchLogsClient logs(SdkHttpClient http) {
-    return configure(CloudWatchLogsClient.builder(), "logs", http).build();
+  CloudWatchLogsClient logs(SdkHttpClient http, AwsCredentialsProvider credentials) {
+    return configure(CloudWatchLogsClient.builder(), "logs", http, credentials).build();
   }
 
   @Singleton
   @Bean(preDestroy = "close")
-  ApplicationAutoScalingClient autoScaling(SdkHttpClient http) {
-    return configure(ApplicationAutoScalingClient.builder(), "application-autoscaling", http)
+  ApplicationAutoScalingClient autoScaling(SdkHttpClient http, AwsCredentialsProvider credentials) {
+    return configure(
+            ApplicationAutoScalingClient.builder(), "application-autoscaling", http, credentials)
         .build();
   }
 
   private <B extends AwsClientBuilder<B, ?> & SdkSyncClientBuilder<B, ?>> B configure(
-      B builder, String service, SdkHttpClient http) {
-    builder.httpClient(http).credentialsProvider(credentials());
-    config.region().map(Region::of).ifPresent(builder::region);
+      B builder, String service, SdkHttpClient http, AwsCredentialsProvider credentials) {
+    builder.httpClient(http).credentialsProvider(credentials).region(region());
     config.endpointOf(service).ifPresent(builder::endpointOverride);
     // Five attempts in standard mode: backoff with jitter, the only retry layer (see AwsGuard).
     builder.overrideConfiguration(
@@ -94,11 +108,30 @@ public final class AwsClientFactory {
     return builder;
   }
 
-  private AwsCredentialsProvider credentials() {
-    return config
-        .profile()
-        .<AwsCredentialsProvider>map(
-            p -> ProfileCredentialsProvider.builder().profileName(p).build())
-        .orElseGet(() -> DefaultCredentialsProvider.builder().build());
+  /**
+   * The region: {@code sherlock.aws.region}, else the SDK's chain (AWS_REGION, the profile, the
+   * instance's metadata). Resolved once; none at all is the user's to fix, in one line.
+   */
+  private Region region() {
+    if (region == null) {
+      region =
+          config
+              .region()
+              .map(Region::of)
+              .orElseGet(
+                  () -> {
+                    try {
+                      return DefaultAwsRegionProviderChain.builder()
+                          .profileName(config.profile().orElse(null))
+                          .build()
+                          .getRegion();
+                    } catch (SdkClientException e) {
+                      throw new UserError(
+                          "no AWS region: pass --region, set AWS_REGION, or name one in the"
+                              + " profile");
+                    }
+                  });
+    }
+    return region;
   }
 }

@@ -44,15 +44,8 @@ public final class ControllerOptions {
       description = "Where the SQLite store lives (default: sherlock-data).")
   Optional<Path> dataDir;
 
-  @Option(
-      names = "--port",
-      description = "Port of the HTTP API on 127.0.0.1 (0: any free port; default 8080).")
-  Optional<Integer> port;
-
   Map<String, Object> properties() {
     Map<String, Object> properties = new HashMap<>();
-    properties.put("micronaut.server.host", "127.0.0.1");
-    port.ifPresent(p -> properties.put("micronaut.server.port", p == 0 ? -1 : p));
     policies.ifPresent(p -> properties.put("sherlock.policies", p.toString()));
     endpoint.ifPresent(e -> properties.put("sherlock.aws.endpoint", e));
     region.ifPresent(r -> properties.put("sherlock.aws.region", r));

@@ -1,50 +1,152 @@
 package dev.sherlock.cli;
 
+import ch.qos.logback.classic.Level;
+import dev.sherlock.Sherlock;
+import dev.sherlock.UserError;
+import dev.sherlock.api.ApiServer;
+import dev.sherlock.aws.Preflight;
 import dev.sherlock.config.SherlockConfig;
 import dev.sherlock.controller.Controller;
+import dev.sherlock.source.PolicySource;
 import io.micronaut.context.ApplicationContext;
-import java.io.PrintWriter;
+import java.io.IOException;
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+import software.amazon.awssdk.services.ecs.EcsClient;
+import sun.misc.Signal;
 
-/** {@code sherlock run}: the controller daemon, until it is stopped (SIGTERM, Ctrl-C). */
+/**
+ * {@code sherlock run}: the controller daemon. It checks its setup first (policies, region,
+ * credentials, ECS, the queue) and exits 1 with one line if something is wrong; then it serves the
+ * HTTP API, runs the controller and logs to stdout until SIGTERM or SIGINT, when it stops taking
+ * work, lets in-flight reconciles finish, and exits 0.
+ */
 @Command(
     name = "run",
     description = "Run the controller: watch policies and ECS, open and revert debug sessions.")
 public final class RunCommand implements Callable<Integer> {
+  private static final Logger LOG = LoggerFactory.getLogger(RunCommand.class);
+
   @CommandLine.Spec CommandLine.Model.CommandSpec spec;
 
   @Mixin ControllerOptions options;
 
+  @Option(
+      names = "--port",
+      defaultValue = "8080",
+      description = "Port of the HTTP API (0: any free port; default: ${DEFAULT-VALUE}).")
+  int port;
+
+  @Option(
+      names = "--bind",
+      paramLabel = "ADDRESS",
+      defaultValue = "127.0.0.1",
+      description =
+          "Address the HTTP API listens on (default: ${DEFAULT-VALUE}; 0.0.0.0 in a container).")
+  String bind;
+
+  @Option(
+      names = "--token-file",
+      paramLabel = "FILE",
+      description =
+          "File holding the API token that mutating calls need (default: $SHERLOCK_API_TOKEN;"
+              + " with neither, mutating calls are refused).")
+  Optional<Path> tokenFile;
+
+  @Option(
+      names = "--log-format",
+      defaultValue = "auto",
+      description =
+          "json (one object per line), text, or auto: text at a terminal, else json (default).")
+  DaemonLogging.Format logFormat;
+
+  @Option(
+      names = "--log-level",
+      defaultValue = "INFO",
+      description = "INFO (default), DEBUG (with stack traces of failures) or WARN.")
+  String logLevel;
+
   @Override
-  public Integer call() throws InterruptedException {
-    PrintWriter out = spec.commandLine().getOut();
-    ApplicationContext context =
-        ApplicationContext.builder().properties(options.properties()).start();
-    CountDownLatch stopped = new CountDownLatch(1);
-    Controller controller = context.getBean(Controller.class);
-    Runtime.getRuntime()
-        .addShutdownHook(
-            new Thread(
-                () -> {
-                  controller.close();
-                  context.close();
-                  stopped.countDown();
-                },
-                "sherlock-shutdown"));
-    controller.start();
-    SherlockConfig config = context.getBean(SherlockConfig.class);
-    out.printf(
-        "sherlock: running (%s), policies from %s, events from queue %s, store in %s%n",
-        config.dryRun() ? "dry run" : "enforce",
-        config.policies(),
-        config.queueName(),
-        config.dataDir());
-    out.flush();
-    stopped.await();
-    return 0;
+  public Integer call() throws InterruptedException, IOException {
+    DaemonLogging.configure(logFormat, Level.toLevel(logLevel, Level.INFO));
+    Map<String, Object> properties = options.properties();
+    properties.put("micronaut.server.host", bind);
+    properties.put("micronaut.server.port", port == 0 ? -1 : port);
+    if (tokenFile.isPresent()) {
+      properties.put("sherlock.api.token", readToken(tokenFile.get()));
+    }
+    CountDownLatch stop = new CountDownLatch(1);
+    // Handling the signals ourselves (rather than in a shutdown hook) lets the daemon drain and
+    // return 0: a supervisor sees a clean stop, not a death by signal.
+    Signal.handle(new Signal("TERM"), s -> stop.countDown());
+    Signal.handle(new Signal("INT"), s -> stop.countDown());
+    try (ApplicationContext context = ApplicationContext.builder().properties(properties).start()) {
+      SherlockConfig config = context.getBean(SherlockConfig.class);
+      context.getBean(Preflight.class).check();
+      URI api = startApi(context);
+      Controller controller = context.getBean(Controller.class);
+      controller.start();
+      PolicySource policies = context.getBean(PolicySource.class);
+      LOG.atInfo()
+          .setMessage(
+              "sherlock {} running ({}): {} policies from {}, events from queue {}, API on {}")
+          .addArgument(Sherlock.version())
+          .addArgument(config.dryRun() ? "dry run" : "enforce")
+          .addArgument(policies.policies().size())
+          .addArgument(config.policies())
+          .addArgument(config.queueName())
+          .addArgument(api)
+          .addKeyValue("version", Sherlock.version())
+          .addKeyValue("mode", config.mode().name())
+          .addKeyValue(
+              "endpoint", config.aws().endpoint().map(Object::toString).orElse("(regional)"))
+          .addKeyValue(
+              "region", context.getBean(EcsClient.class).serviceClientConfiguration().region().id())
+          .addKeyValue("queue", config.queueName())
+          .addKeyValue("policySource", config.policies().toString())
+          .addKeyValue("policies", policies.policies().size())
+          .addKeyValue("store", config.dataDir().resolve("sherlock.db").toString())
+          .addKeyValue("api", api.toString())
+          .log();
+      stop.await();
+      LOG.info("stopping: no new work; waiting for in-flight reconciles");
+      controller.close();
+      LOG.info("stopped");
+      return 0;
+    }
+  }
+
+  private static String readToken(Path file) {
+    try {
+      String token = Files.readString(file, StandardCharsets.UTF_8).strip();
+      if (token.isEmpty()) {
+        throw new UserError("--token-file %s is empty".formatted(file));
+      }
+      return token;
+    } catch (IOException e) {
+      throw new UserError("cannot read --token-file %s: %s".formatted(file, UserError.oneLine(e)));
+    }
+  }
+
+  private URI startApi(ApplicationContext context) {
+    try {
+      return ApiServer.start(context);
+    } catch (RuntimeException e) {
+      throw new UserError(
+          "cannot serve the HTTP API on %s:%d (%s): choose another --port or --bind"
+              .formatted(bind, port, UserError.oneLine(e)));
+    }
   }
 }

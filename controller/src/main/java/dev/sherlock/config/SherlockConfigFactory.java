@@ -1,5 +1,6 @@
 package dev.sherlock.config;
 
+import dev.sherlock.UserError;
 import dev.sherlock.policy.Durations;
 import dev.sherlock.policy.Mode;
 import io.micronaut.context.annotation.Factory;
@@ -108,8 +109,7 @@ public final class SherlockConfigFactory {
       case "enforce" -> Mode.ENFORCE;
       case "dryRun", "dry-run" -> Mode.DRY_RUN;
       default ->
-          throw new IllegalArgumentException(
-              "sherlock.mode must be enforce or dryRun, not " + text);
+          throw new UserError("--mode (sherlock.mode) must be enforce or dryRun, not " + text);
     };
   }
 }

@@ -1,10 +1,12 @@
 package dev.sherlock.controller;
 
+import dev.sherlock.UserError;
 import dev.sherlock.aws.EcsGateway;
 import dev.sherlock.config.SherlockConfig;
 import dev.sherlock.finding.FindingKind;
 import dev.sherlock.finding.FindingPublisher;
 import dev.sherlock.finding.Findings;
+import dev.sherlock.health.Dependencies;
 import dev.sherlock.metrics.SherlockMetrics;
 import dev.sherlock.policy.DebugPolicy;
 import dev.sherlock.policy.DebugSession;
@@ -46,6 +48,7 @@ import software.amazon.awssdk.services.ecs.model.Service;
 @Singleton
 public final class Controller implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(Controller.class);
+  private static final Duration DRAIN = Duration.ofSeconds(20);
 
   private final SherlockConfig config;
   private final PolicySource policies;
@@ -64,6 +67,7 @@ public final class Controller implements AutoCloseable {
   private final FindingPublisher publisher;
   private final FindingStore findingStore;
   private final SherlockMetrics metrics;
+  private final Dependencies dependencies;
   private final List<Thread> threads = new ArrayList<>();
   private final AtomicLong reconciles = new AtomicLong();
   private final AtomicLong duplicates = new AtomicLong();
@@ -88,7 +92,8 @@ public final class Controller implements AutoCloseable {
       SnapshotTaker snapshots,
       FindingPublisher publisher,
       FindingStore findingStore,
-      SherlockMetrics metrics) {
+      SherlockMetrics metrics,
+      Dependencies dependencies) {
     this.config = config;
     this.policies = policies;
     this.events = events;
@@ -105,6 +110,7 @@ public final class Controller implements AutoCloseable {
     this.publisher = publisher;
     this.findingStore = findingStore;
     this.metrics = metrics;
+    this.dependencies = dependencies;
     this.queue =
         new WorkQueue<>(
             clock, Duration.ofSeconds(1), Duration.ofMinutes(5), 10, 100, Duration.ofMillis(50));
@@ -177,6 +183,7 @@ public final class Controller implements AutoCloseable {
       return;
     }
     triggers.evaluate(event, policies.policies());
+    triggers.handled(event);
     if (event instanceof EcsEvent.DeploymentStateChange
         || !sessions.activeOn(event.serviceArn()).isEmpty()) {
       queue.add(
@@ -230,9 +237,10 @@ public final class Controller implements AutoCloseable {
               findingStore.prune(clock.instant().minus(config.findingsRetention()));
               lastResync = Optional.of(clock.instant());
               lastResyncError = Optional.empty();
+              dependencies.up("ECS");
             } catch (RuntimeException e) {
-              lastResyncError = Optional.of(e.toString());
-              LOG.warn("resync failed; next at {}: {}", nextResync, e.toString());
+              lastResyncError = Optional.of(UserError.oneLine(e));
+              dependencies.down("ECS", "resync failed: " + UserError.oneLine(e));
             }
           }
         });
@@ -242,9 +250,11 @@ public final class Controller implements AutoCloseable {
     every(
         () -> {
           try {
-            metricSource.pollIfDue();
+            if (metricSource.pollIfDue()) {
+              dependencies.up("CloudWatch");
+            }
           } catch (RuntimeException e) {
-            LOG.warn("metric poll failed: {}", e.toString());
+            dependencies.down("CloudWatch", "metric poll failed: " + UserError.oneLine(e));
           }
         });
   }
@@ -291,45 +301,19 @@ public final class Controller implements AutoCloseable {
     for (DebugSession doc : set.sessions()) {
       String id = "git-" + doc.name();
       declared.add(id);
-      if (sessions.find(id).isPresent()) {
-        continue;
-      }
-      Optional<DebugPolicy> policy = set.policy(doc.spec().policy());
-      if (policy.isEmpty()) {
-        continue;
-      }
-      var target = doc.spec().target();
-      String clusterArn;
+      // One document that cannot open must not keep the next from opening.
       try {
-        clusterArn =
-            ecs.listClusters().stream()
-                .filter(a -> a.endsWith("/" + target.cluster()))
-                .findFirst()
-                .orElse(null);
+        openGitSession(set, doc, id);
       } catch (RuntimeException e) {
-        LOG.warn(
-            "cannot resolve cluster {} for session {} yet: {}", target.cluster(), id, e.toString());
-        continue;
-      }
-      if (clusterArn == null) {
         findings.record(
             FindingKind.Error,
-            Findings.Subject.of(target.cluster(), target.service(), policy.get().name(), id),
-            "DebugSession %s names cluster %s, which does not exist"
-                .formatted(doc.name(), target.cluster()));
-        continue;
+            Findings.Subject.of(
+                doc.spec().target().cluster(),
+                doc.spec().target().service(),
+                doc.spec().policy(),
+                id),
+            "cannot open DebugSession %s: %s".formatted(doc.name(), UserError.oneLine(e)));
       }
-      String serviceArn = clusterArn.replace(":cluster/", ":service/") + "/" + target.service();
-      sessions.open(
-          new Sessions.Request(
-              policy.get(),
-              target.cluster(),
-              serviceArn,
-              target.service(),
-              Session.Origin.GIT,
-              doc.spec().reason(),
-              doc.spec().duration(),
-              Optional.of(id)));
     }
     for (Session s : sessions.active()) {
       if (s.origin() == Session.Origin.GIT && !declared.contains(s.id())) {
@@ -338,13 +322,74 @@ public final class Controller implements AutoCloseable {
     }
   }
 
+  /** Opens the session a DebugSession document declares, unless it is open (or was) already. */
+  private void openGitSession(PolicySet set, DebugSession doc, String id) {
+    if (sessions.find(id).isPresent()) {
+      return;
+    }
+    Optional<DebugPolicy> policy = set.policy(doc.spec().policy());
+    if (policy.isEmpty()) {
+      return;
+    }
+    var target = doc.spec().target();
+    String clusterArn;
+    try {
+      clusterArn =
+          ecs.listClusters().stream()
+              .filter(a -> a.endsWith("/" + target.cluster()))
+              .findFirst()
+              .orElse(null);
+    } catch (RuntimeException e) {
+      LOG.warn(
+          "cannot resolve cluster {} for session {} yet: {}", target.cluster(), id, e.toString());
+      return;
+    }
+    if (clusterArn == null) {
+      findings.record(
+          FindingKind.Error,
+          Findings.Subject.of(target.cluster(), target.service(), policy.get().name(), id),
+          "DebugSession %s names cluster %s, which does not exist"
+              .formatted(doc.name(), target.cluster()));
+      return;
+    }
+    String serviceArn = clusterArn.replace(":cluster/", ":service/") + "/" + target.service();
+    sessions.open(
+        new Sessions.Request(
+            policy.get(),
+            target.cluster(),
+            serviceArn,
+            target.service(),
+            Session.Origin.GIT,
+            doc.spec().reason(),
+            doc.spec().duration(),
+            Optional.of(id)));
+  }
+
+  /**
+   * Stops: no new events or work; a reconcile in flight may finish its step (up to {@code DRAIN}),
+   * so no service is left between two calls of one change; then the loops are ended.
+   */
   @Override
   public synchronized void close() {
+    if (!running) {
+      return;
+    }
     running = false;
     events.close();
-    publisher.close();
     policies.close();
     queue.shutdown();
+    Instant deadline = Instant.now().plus(DRAIN);
+    for (Thread thread : threads) {
+      if (thread.getName().startsWith("sherlock-worker-")) {
+        try {
+          thread.join(Duration.between(Instant.now(), deadline).plusMillis(1));
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+          break;
+        }
+      }
+    }
     threads.forEach(Thread::interrupt);
+    publisher.close();
   }
 }

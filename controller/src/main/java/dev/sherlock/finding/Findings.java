@@ -4,16 +4,20 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.sherlock.metrics.SherlockMetrics;
+import dev.sherlock.snapshot.Redaction;
 import dev.sherlock.store.FindingStore;
 import jakarta.inject.Singleton;
 import java.time.Clock;
+import java.util.EnumSet;
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.slf4j.event.Level;
 
 /**
  * Records findings: stored first (a finding is never lost because a listener failed), then logged
@@ -23,6 +27,10 @@ import org.slf4j.LoggerFactory;
 @Singleton
 public final class Findings {
   private static final Logger LOG = LoggerFactory.getLogger("sherlock.findings");
+
+  /** Findings that need a person's eyes are logged as warnings. */
+  private static final Set<FindingKind> WARNINGS =
+      EnumSet.of(FindingKind.Error, FindingKind.PolicyRejected, FindingKind.SessionFailed);
 
   private final FindingStore store;
   private final Clock clock;
@@ -54,7 +62,15 @@ public final class Findings {
     }
   }
 
-  public Finding record(FindingKind kind, Subject subject, String summary, JsonNode evidence) {
+  /**
+   * Records a finding. Its summary and evidence pass through {@link Redaction} here, the one path
+   * every finding takes, so no caller can forget it: what is stored, logged, served and published
+   * is the redacted text.
+   */
+  public Finding record(
+      FindingKind kind, Subject subject, String rawSummary, JsonNode rawEvidence) {
+    String summary = Redaction.text(rawSummary);
+    JsonNode evidence = rawEvidence == null ? null : Redaction.json(rawEvidence.deepCopy());
     Finding finding =
         new Finding(
             UUID.randomUUID().toString(),
@@ -69,7 +85,16 @@ public final class Findings {
     store.append(finding);
     metrics.finding(kind).increment();
     if (LOG.isInfoEnabled()) {
-      LOG.info(FindingJson.of(finding).toString());
+      // The line carries the finding without its evidence (a snapshot can be 256 KiB); the API
+      // serves the whole of it by id.
+      ObjectNode line = FindingJson.of(finding);
+      line.remove("evidence");
+      LOG.atLevel(WARNINGS.contains(kind) ? Level.WARN : Level.INFO)
+          .setMessage("{} {}")
+          .addArgument(kind)
+          .addArgument(summary)
+          .addKeyValue("finding", line)
+          .log();
     }
     for (Consumer<Finding> listener : listeners) {
       try {

@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.sherlock.config.SherlockConfig;
 import dev.sherlock.policy.DebugPolicy;
+import dev.sherlock.source.SqsEventSource;
 import jakarta.inject.Singleton;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
@@ -42,6 +43,14 @@ public final class Installer {
   public record Installed(String queueUrl, String queueArn, String ruleArn, String pattern) {}
 
   public Installed install(List<DebugPolicy> policies) {
+    // The dead-letter queue keeps poison messages for 14 days (SQS's maximum) for a person to read.
+    String deadLetterUrl =
+        sqs.createQueue(
+                b ->
+                    b.queueName(deadLetterQueue(config.queueName()))
+                        .attributes(Map.of(QueueAttributeName.MESSAGE_RETENTION_PERIOD, "1209600")))
+            .queueUrl();
+    String deadLetterArn = arn(deadLetterUrl);
     String queueUrl =
         sqs.createQueue(
                 b ->
@@ -53,11 +62,13 @@ public final class Installer {
                                 QueueAttributeName.VISIBILITY_TIMEOUT,
                                 "60")))
             .queueUrl();
-    String queueArn =
-        sqs.getQueueAttributes(
-                b -> b.queueUrl(queueUrl).attributeNames(QueueAttributeName.QUEUE_ARN))
-            .attributes()
-            .get(QueueAttributeName.QUEUE_ARN);
+    String queueArn = arn(queueUrl);
+    String redrive =
+        JsonNodeFactory.instance
+            .objectNode()
+            .put("deadLetterTargetArn", deadLetterArn)
+            .put("maxReceiveCount", SqsEventSource.MAX_RECEIVES)
+            .toString();
     String pattern = pattern(policies).toString();
     String ruleArn =
         events
@@ -71,7 +82,12 @@ public final class Installer {
     sqs.setQueueAttributes(
         b ->
             b.queueUrl(queueUrl)
-                .attributes(Map.of(QueueAttributeName.POLICY, accessPolicy(queueArn, ruleArn))));
+                .attributes(
+                    Map.of(
+                        QueueAttributeName.POLICY,
+                        accessPolicy(queueArn, ruleArn),
+                        QueueAttributeName.REDRIVE_POLICY,
+                        redrive)));
     events.putTargets(b -> b.rule(RULE).targets(t -> t.id("sherlock-queue").arn(queueArn)));
     return new Installed(queueUrl, queueArn, ruleArn, pattern);
   }
@@ -88,14 +104,28 @@ public final class Installer {
     } catch (ResourceNotFoundException e) {
       // already gone
     }
-    try {
-      String url = sqs.getQueueUrl(b -> b.queueName(config.queueName())).queueUrl();
-      sqs.deleteQueue(b -> b.queueUrl(url));
-      removed.add("queue " + config.queueName());
-    } catch (QueueDoesNotExistException e) {
-      // already gone
+    for (String queue : List.of(config.queueName(), deadLetterQueue(config.queueName()))) {
+      try {
+        String url = sqs.getQueueUrl(b -> b.queueName(queue)).queueUrl();
+        sqs.deleteQueue(b -> b.queueUrl(url));
+        removed.add("queue " + queue);
+      } catch (QueueDoesNotExistException e) {
+        // already gone
+      }
     }
     return removed;
+  }
+
+  /** The dead-letter queue of {@code queue}: poison messages end there. */
+  public static String deadLetterQueue(String queue) {
+    return queue + "-dlq";
+  }
+
+  private String arn(String queueUrl) {
+    return sqs.getQueueAttributes(
+            b -> b.queueUrl(queueUrl).attributeNames(QueueAttributeName.QUEUE_ARN))
+        .attributes()
+        .get(QueueAttributeName.QUEUE_ARN);
   }
 
   /** ECS's three detail-types, for the clusters the policies name (all clusters if one says *). */

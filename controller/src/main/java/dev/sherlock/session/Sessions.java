@@ -5,6 +5,7 @@ import dev.sherlock.finding.FindingKind;
 import dev.sherlock.finding.Findings;
 import dev.sherlock.policy.Action;
 import dev.sherlock.policy.DebugPolicy;
+import dev.sherlock.policy.DurationBounds;
 import dev.sherlock.policy.Durations;
 import dev.sherlock.policy.Mode;
 import dev.sherlock.store.SessionStore;
@@ -98,6 +99,14 @@ public final class Sessions {
     }
     boolean dryRun = config.dryRun() || policy.spec().mode() == Mode.DRY_RUN;
     Duration duration = request.duration().orElse(policy.spec().session().duration());
+    // Callers check too, with the field's own name; this keeps any path from storing an expiry
+    // beyond what an Instant can hold.
+    DurationBounds.session("duration")
+        .problem(duration)
+        .ifPresent(
+            p -> {
+              throw new IllegalArgumentException(p);
+            });
     Session session =
         new Session(
             request.id().orElseGet(() -> "s-" + UUID.randomUUID().toString().substring(0, 8)),
@@ -144,13 +153,28 @@ public final class Sessions {
     return new Outcome.Opened(session);
   }
 
-  /** Moves the end of an active session. */
+  /**
+   * Moves the end of an active session.
+   *
+   * @throws IllegalArgumentException when the session would then last longer than {@link
+   *     DurationBounds#LONGEST_SESSION} from now
+   */
   public synchronized Optional<Session> extend(String id, Duration by) {
     return store
         .session(id)
         .filter(Session::active)
         .map(
             s -> {
+              Duration left = Duration.between(clock.instant(), s.expiresAt().plus(by));
+              if (left.compareTo(DurationBounds.LONGEST_SESSION) > 0) {
+                throw new IllegalArgumentException(
+                    "extended by %s, session %s would last %s more, longer than %s, the longest a session may last"
+                        .formatted(
+                            Durations.format(by),
+                            id,
+                            Durations.format(left),
+                            Durations.format(DurationBounds.LONGEST_SESSION)));
+              }
               Session extended = s.withExpiry(s.expiresAt().plus(by));
               store.save(extended);
               onChange.accept(s.serviceArn());

@@ -9,6 +9,7 @@ import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.regex.Pattern;
 
 /**
  * Turns an SQS message body (an EventBridge event) into an {@link EcsEvent}. A message that is not
@@ -17,6 +18,12 @@ import java.util.Optional;
  */
 public final class EcsEventParser {
   private static final ObjectMapper JSON = JsonMapper.builder().build();
+  // ECS names: letters, digits, '-' and '_', at most 255. Anything else in an ARN is not ECS's.
+  private static final String NAME = "[A-Za-z0-9_-]{1,255}";
+  private static final String PREFIX = "arn:aws[a-z-]*:ecs:[a-z0-9-]+:[0-9]{12}:";
+  private static final Pattern CLUSTER_ARN = Pattern.compile(PREFIX + "cluster/" + NAME);
+  private static final Pattern SERVICE_ARN =
+      Pattern.compile(PREFIX + "service/" + NAME + "/" + NAME);
 
   /** What a message turned out to be. */
   public sealed interface Result {
@@ -81,8 +88,14 @@ public final class EcsEventParser {
       return new Result.Ignored("task not started by a service (group %s)".formatted(group));
     }
     String clusterArn = required(detail, "clusterArn");
+    if (!CLUSTER_ARN.matcher(clusterArn).matches()) {
+      throw new IllegalArgumentException("detail.clusterArn is not a cluster ARN: " + clusterArn);
+    }
     String serviceArn =
         clusterArn.replace(":cluster/", ":service/") + "/" + group.substring("service:".length());
+    if (!SERVICE_ARN.matcher(serviceArn).matches()) {
+      throw new IllegalArgumentException("detail.group is not a service's: " + group);
+    }
     List<EcsEvent.TaskStateChange.Container> containers = new ArrayList<>();
     for (JsonNode c : detail.path("containers")) {
       containers.add(
@@ -111,7 +124,7 @@ public final class EcsEventParser {
     JsonNode resources = event.path("resources");
     if (!resources.isArray()
         || resources.isEmpty()
-        || !resources.get(0).asText().contains(":service/")) {
+        || !SERVICE_ARN.matcher(resources.get(0).asText()).matches()) {
       throw new IllegalArgumentException("no service ARN in resources");
     }
     return resources.get(0).asText();

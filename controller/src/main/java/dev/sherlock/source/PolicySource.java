@@ -1,5 +1,6 @@
 package dev.sherlock.source;
 
+import dev.sherlock.UserError;
 import dev.sherlock.config.SherlockConfig;
 import dev.sherlock.finding.FindingKind;
 import dev.sherlock.finding.Findings;
@@ -136,7 +137,17 @@ public final class PolicySource implements AutoCloseable {
         set.policies().size(),
         set.sessions().size(),
         loaded.problems().size());
-    listeners.forEach(l -> l.accept(set));
+    for (Consumer<PolicySet> listener : listeners) {
+      try {
+        listener.accept(set);
+      } catch (RuntimeException e) {
+        // One listener's failure must not stop the others, nor the watcher's next reload.
+        findings.record(
+            FindingKind.Error,
+            Findings.Subject.NONE,
+            "applying the policies in force failed: " + UserError.oneLine(e));
+      }
+    }
     return set;
   }
 
@@ -166,8 +177,16 @@ public final class PolicySource implements AutoCloseable {
           more.reset();
           more = watcher.poll(50, TimeUnit.MILLISECONDS);
         }
-        registerAll();
-        reload();
+        try {
+          registerAll();
+          reload();
+        } catch (RuntimeException e) {
+          findings.record(
+              FindingKind.Error,
+              Findings.Subject.NONE,
+              "reloading %s failed; the policies in force keep running: %s"
+                  .formatted(directory, UserError.oneLine(e)));
+        }
       }
     } catch (InterruptedException | ClosedWatchServiceException e) {
       Thread.currentThread().interrupt();

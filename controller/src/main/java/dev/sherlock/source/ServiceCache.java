@@ -8,6 +8,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
+import software.amazon.awssdk.services.ecs.model.ClusterNotFoundException;
 import software.amazon.awssdk.services.ecs.model.Service;
 
 /**
@@ -37,7 +38,12 @@ public final class ServiceCache {
     if (known != null) {
       return Optional.of(known);
     }
-    Optional<Service> described = ecs.describeService(ServiceArns.cluster(serviceArn), serviceArn);
+    Optional<Service> described;
+    try {
+      described = ecs.describeService(ServiceArns.cluster(serviceArn), serviceArn);
+    } catch (ClusterNotFoundException e) {
+      return Optional.empty(); // an event of a cluster that is gone (or never was) - nothing to do
+    }
     described.ifPresent(this::put);
     return described;
   }

@@ -1,10 +1,12 @@
 package dev.sherlock.source;
 
+import dev.sherlock.UserError;
 import dev.sherlock.aws.AwsGuard;
 import dev.sherlock.aws.CallCounter;
 import dev.sherlock.config.SherlockConfig;
 import dev.sherlock.finding.FindingKind;
 import dev.sherlock.finding.Findings;
+import dev.sherlock.health.Dependencies;
 import jakarta.inject.Singleton;
 import java.time.Duration;
 import java.util.concurrent.atomic.AtomicLong;
@@ -13,32 +15,46 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import software.amazon.awssdk.services.sqs.SqsClient;
 import software.amazon.awssdk.services.sqs.model.Message;
+import software.amazon.awssdk.services.sqs.model.MessageSystemAttributeName;
 import software.amazon.awssdk.services.sqs.model.QueueDoesNotExistException;
 
 /**
- * Long-polls the SQS queue that the EventBridge rule feeds. A message is deleted only after its
- * event has been handed over; if handing over fails, the message becomes visible again and is
- * retried. A message that is not an ECS event is recorded as an {@code Error} finding and deleted -
- * never retried forever.
+ * Long-polls the SQS queue that the EventBridge rule feeds, and hands each message over on its own:
+ * one that fails does not hold back the rest of its batch. A message is deleted only once its event
+ * has been handled; one whose handling fails stays in the queue and comes back after the visibility
+ * timeout. After {@link #MAX_RECEIVES} failed deliveries it is recorded as an {@code Error} finding
+ * and left to the queue's redrive policy, which moves it to the dead-letter queue that {@code
+ * sherlock install} creates - never retried forever, never lost silently. A message that is not an
+ * ECS event is recorded the same way and deleted at once.
  */
 @Singleton
 public final class SqsEventSource implements AutoCloseable {
+  /** Deliveries before a message counts as poison; the redrive policy moves it after this many. */
+  public static final int MAX_RECEIVES = 5;
+
   private static final Logger LOG = LoggerFactory.getLogger(SqsEventSource.class);
+  private static final int MAX_BODY_IN_FINDING = 2000;
 
   private final SqsClient sqs;
   private final AwsGuard guard;
   private final SherlockConfig config;
   private final Findings findings;
+  private final Dependencies dependencies;
   private final EcsEventParser parser = new EcsEventParser();
   private final AtomicLong received = new AtomicLong();
   private volatile boolean running;
   private Thread thread;
 
   public SqsEventSource(
-      SqsClient sqs, SherlockConfig config, Findings findings, CallCounter counter) {
+      SqsClient sqs,
+      SherlockConfig config,
+      Findings findings,
+      CallCounter counter,
+      Dependencies dependencies) {
     this.sqs = sqs;
     this.config = config;
     this.findings = findings;
+    this.dependencies = dependencies;
     this.guard = new AwsGuard("sqs", config.aws(), counter);
   }
 
@@ -76,16 +92,19 @@ public final class SqsEventSource implements AutoCloseable {
                             b ->
                                 b.queueUrl(url)
                                     .maxNumberOfMessages(10)
+                                    .messageSystemAttributeNames(
+                                        MessageSystemAttributeName.APPROXIMATE_RECEIVE_COUNT)
                                     .waitTimeSeconds((int) config.sqsWait().toSeconds())))
                 .messages();
+        dependencies.up("SQS");
         for (Message message : messages) {
           handle(url, message, handler);
         }
         pause = Duration.ofSeconds(1);
       } catch (QueueDoesNotExistException e) {
-        findings.record(
-            FindingKind.Error,
-            Findings.Subject.NONE,
+        queueUrl = null;
+        dependencies.down(
+            "SQS",
             "queue %s does not exist; run `sherlock install` to create the rule and queue"
                 .formatted(config.queueName()));
         pause = sleep(Duration.ofSeconds(30));
@@ -93,36 +112,78 @@ public final class SqsEventSource implements AutoCloseable {
         if (!running) {
           return;
         }
-        LOG.warn("receiving from {} failed; trying again in {}", config.queueName(), pause, e);
+        dependencies.down(
+            "SQS",
+            "receiving from %s failed: %s".formatted(config.queueName(), UserError.oneLine(e)));
+        LOG.debug("receive failure", e);
         pause = sleep(pause);
       }
     }
   }
 
+  /** One message: parsed, handed over, deleted; or left for redelivery when handing over fails. */
   private void handle(String queueUrl, Message message, Consumer<EcsEvent> handler) {
     received.incrementAndGet();
-    switch (parser.parse(message.body())) {
-      case EcsEventParser.Result.Parsed parsed -> handler.accept(parsed.event());
-      case EcsEventParser.Result.Ignored ignored ->
-          LOG.debug("ignored message {}: {}", message.messageId(), ignored.why());
-      case EcsEventParser.Result.Malformed malformed ->
-          findings.record(
-              FindingKind.Error,
-              Findings.Subject.NONE,
-              "dropped message %s from %s: %s"
-                  .formatted(message.messageId(), config.queueName(), malformed.why()),
-              Findings.evidence()
-                  .put("messageId", message.messageId())
-                  .put(
-                      "body",
-                      message.body().length() > 2000
-                          ? message.body().substring(0, 2000)
-                          : message.body()));
+    try {
+      switch (parser.parse(message.body())) {
+        case EcsEventParser.Result.Parsed parsed -> handler.accept(parsed.event());
+        case EcsEventParser.Result.Ignored ignored ->
+            LOG.debug("ignored message {}: {}", message.messageId(), ignored.why());
+        case EcsEventParser.Result.Malformed malformed ->
+            recordPoison(
+                message,
+                "dropped message %s from %s: %s"
+                    .formatted(message.messageId(), config.queueName(), malformed.why()));
+      }
+    } catch (RuntimeException e) {
+      int receives = receiveCount(message);
+      String cause = UserError.oneLine(e);
+      if (receives >= MAX_RECEIVES) {
+        recordPoison(
+            message,
+            "message %s from %s failed %d times (%s); the queue's redrive policy moves it to the dead-letter queue"
+                .formatted(message.messageId(), config.queueName(), receives, cause));
+      } else {
+        LOG.warn(
+            "handling message {} failed (delivery {} of {}); it is retried: {}",
+            message.messageId(),
+            receives,
+            MAX_RECEIVES,
+            cause);
+        LOG.debug("handling failure", e);
+      }
+      return; // not deleted: SQS delivers it again after the visibility timeout
     }
     guard.call(
         "sqs",
         "DeleteMessage",
         () -> sqs.deleteMessage(b -> b.queueUrl(queueUrl).receiptHandle(message.receiptHandle())));
+  }
+
+  private void recordPoison(Message message, String summary) {
+    String body = message.body();
+    findings.record(
+        FindingKind.Error,
+        Findings.Subject.NONE,
+        summary,
+        Findings.evidence()
+            .put("messageId", message.messageId())
+            .put(
+                "body",
+                body.length() > MAX_BODY_IN_FINDING
+                    ? body.substring(0, MAX_BODY_IN_FINDING)
+                    : body));
+  }
+
+  private static int receiveCount(Message message) {
+    try {
+      return Integer.parseInt(
+          message
+              .attributes()
+              .getOrDefault(MessageSystemAttributeName.APPROXIMATE_RECEIVE_COUNT, "1"));
+    } catch (NumberFormatException e) {
+      return 1;
+    }
   }
 
   /** Waits before trying SQS again, doubling up to a minute. */

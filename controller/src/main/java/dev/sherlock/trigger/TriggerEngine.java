@@ -34,6 +34,7 @@ import software.amazon.awssdk.services.ecs.model.Service;
 @Singleton
 public final class TriggerEngine {
   private static final int REMEMBERED = 10_000;
+  private static final long REORDER_WINDOW = 100;
   private static final List<String> SELF_INFLICTED =
       List.of("EssentialContainerExited", "TaskFailedToStart");
 
@@ -50,19 +51,39 @@ public final class TriggerEngine {
     this.services = services;
   }
 
-  /** Whether the event is new (not a duplicate, not stale); only new events are matched. */
+  /**
+   * Whether the event is new: not handled before, and not older than a task state already handled.
+   * Asking changes nothing; {@link #handled} records the event once it has been acted on, so an
+   * event whose handling failed is new again when SQS delivers it again.
+   */
   public synchronized boolean fresh(EcsEvent event) {
-    if (seenEvents.put(event.id(), Boolean.TRUE) != null) {
+    if (seenEvents.containsKey(event.id())) {
       return false;
     }
     if (event instanceof EcsEvent.TaskStateChange task) {
       Long newest = taskVersions.get(task.taskArn());
-      if (newest != null && newest >= task.version()) {
-        return false;
-      }
-      taskVersions.put(task.taskArn(), task.version());
+      return newest == null || !stale(task.version(), newest);
     }
     return true;
+  }
+
+  /** Records an event as handled: its id, and for a task the version now known. */
+  public synchronized void handled(EcsEvent event) {
+    seenEvents.put(event.id(), Boolean.TRUE);
+    if (event instanceof EcsEvent.TaskStateChange task) {
+      taskVersions.put(task.taskArn(), task.version());
+    }
+  }
+
+  /**
+   * A task's {@code detail.version} grows by one per state change, and a task has a handful of
+   * them; events arrive out of order by a few versions at most. So an older version is stale only
+   * when it lies within {@link #REORDER_WINDOW} of the newest: a forged or corrupt version far
+   * ahead ({@code Long.MAX_VALUE}) cannot make every later real event of the task look stale - the
+   * next real one replaces it.
+   */
+  static boolean stale(long version, long newest) {
+    return version <= newest && newest - version < REORDER_WINDOW;
   }
 
   /** Matches a fresh event against the policies; opens sessions for those that fire. */

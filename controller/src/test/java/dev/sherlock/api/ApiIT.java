@@ -137,6 +137,53 @@ class ApiIT {
         () -> !Boolean.TRUE.equals(world.service("monolith").enableExecuteCommand()));
   }
 
+  /** Bad requests are a 400 with one error shape and the words validate uses, never a 500. */
+  @Test
+  void badRequestsAreRefusedWithTheReason() throws Exception {
+    String open =
+        "{\"policy\": \"exec\", \"cluster\": \"mysfits\", \"service\": \"monolith\", \"reason\": \"INC-1\", \"duration\": \"%s\"}";
+    assertError(
+        send("POST", "/api/sessions", open.formatted("106751991167301h"), "s3cret"),
+        400,
+        "duration 106751991167301h is longer than 168h, the longest a session may last");
+    assertError(
+        send("POST", "/api/sessions", open.formatted("0s"), "s3cret"),
+        400,
+        "duration must be longer than 0s");
+    assertError(
+        send(
+            "POST",
+            "/api/sessions",
+            open.formatted("10m").replace("}", ", \"dryRun\": true}"),
+            "s3cret"),
+        400,
+        "unknown field 'dryRun': the fields are cluster, duration, policy, reason, service");
+    assertThat(world.sessionIds()).hasSize(1); // none of these opened anything
+
+    String id = world.sessionIds().getFirst();
+    assertError(
+        send("PATCH", "/api/sessions/" + id, "{\"extendBy\": \"2562047788015215h\"}", "s3cret"),
+        400,
+        "extendBy 2562047788015215h is longer than 168h, the longest a session may last");
+    assertError(
+        send("PATCH", "/api/sessions/" + id, "{\"extendBy\": \"168h\"}", "s3cret"),
+        400,
+        "longer than 168h, the longest a session may last");
+    assertError(
+        send("GET", "/api/findings?cursor=garbage", null, null),
+        400,
+        "cursor garbage is not one this API gave");
+    assertError(send("GET", "/api/nothing-here", null, null), 404, "");
+  }
+
+  private static void assertError(HttpResponse<String> response, int status, String words)
+      throws Exception {
+    assertThat(response.statusCode()).as(response.body()).isEqualTo(status);
+    JsonNode body = JSON.readTree(response.body());
+    assertThat(body.path("status").asInt()).isEqualTo(status);
+    assertThat(body.path("error").asText()).contains(words);
+  }
+
   @Test
   void theCommandLineClientsTalkToTheApi() {
     CommandLineRun list = CommandLineRun.of("debug", "list", "--api", api.toString());

@@ -12,6 +12,7 @@ import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
 import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.eventbridge.EventBridgeClient;
 import software.amazon.awssdk.services.sqs.SqsClient;
+import software.amazon.awssdk.services.sqs.model.QueueAttributeName;
 
 /** install and uninstall create and remove the rule and queue, and can run any number of times. */
 class InstallIT {
@@ -62,10 +63,21 @@ class InstallIT {
               t ->
                   assertThat(t.arn())
                       .isEqualTo("arn:aws:sqs:us-east-1:123456789012:sherlock-ecs-events"));
-      assertThat(sqs.listQueues().queueUrls()).hasSize(1);
+      assertThat(sqs.listQueues().queueUrls())
+          .extracting(u -> u.substring(u.lastIndexOf('/') + 1))
+          .containsExactlyInAnyOrder("sherlock-ecs-events", "sherlock-ecs-events-dlq");
+      String queueUrl = sqs.getQueueUrl(b -> b.queueName("sherlock-ecs-events")).queueUrl();
+      assertThat(
+              sqs.getQueueAttributes(
+                      b -> b.queueUrl(queueUrl).attributeNames(QueueAttributeName.REDRIVE_POLICY))
+                  .attributes()
+                  .get(QueueAttributeName.REDRIVE_POLICY))
+          .contains("sherlock-ecs-events-dlq", "\"maxReceiveCount\":5");
 
       assertThat(CommandLineRun.of(concat("uninstall", args)).out())
-          .contains("removed rule sherlock-ecs-events and queue sherlock-ecs-events");
+          .contains(
+              "removed rule sherlock-ecs-events and queue sherlock-ecs-events and queue"
+                  + " sherlock-ecs-events-dlq");
       assertThat(CommandLineRun.of(concat("uninstall", args)).out()).contains("nothing to remove");
       assertThat(sqs.listQueues().queueUrls()).isEmpty();
       assertThat(events.listRules(b -> b.namePrefix("sherlock")).rules()).isEmpty();

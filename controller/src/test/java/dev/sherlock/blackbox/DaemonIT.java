@@ -1,0 +1,261 @@
+package dev.sherlock.blackbox;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.json.JsonMapper;
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * {@code sherlock run} as a platform team runs it, every step a separate process started the way
+ * the README says: {@code ./sherlock sandbox} in one, {@code ./sherlock install} and {@code
+ * ./sherlock run} in others, then {@code ./sherlock debug} and {@code ./sherlock findings} against
+ * its API, {@code /health/readiness} and {@code /metrics} over HTTP, a SIGTERM, and a restart.
+ */
+class DaemonIT {
+  private static final JsonMapper JSON = JsonMapper.builder().build();
+  private static final Pattern SANDBOX_AT = Pattern.compile("Sherlock sandbox on (http://\\S+):");
+  private static final Launcher SHERLOCK = new Launcher();
+  private static final HttpClient HTTP = HttpClient.newHttpClient();
+
+  private static Launcher.Running sandbox;
+  private static String endpoint;
+
+  @TempDir Path dir;
+
+  @BeforeAll
+  static void startSandbox() {
+    sandbox = SHERLOCK.start("sandbox", "--seed", "mysfits", "--port", "0");
+    Matcher at =
+        SANDBOX_AT.matcher(
+            sandbox.awaitLine(l -> SANDBOX_AT.matcher(l).find(), Duration.ofMinutes(1)));
+    assertThat(at.find()).isTrue();
+    endpoint = at.group(1);
+    Launcher.Exit install =
+        SHERLOCK.run("install", "--endpoint", endpoint, "--region", "us-east-1");
+    assertThat(install.code()).as(install.errText()).isZero();
+    assertThat(install.outText()).contains("queue ", "sherlock-ecs-events", "rule ");
+  }
+
+  @AfterAll
+  static void stopSandbox() {
+    sandbox.close();
+  }
+
+  @Test
+  void servesItsApiLogsFindingsAndStopsCleanly() throws Exception {
+    Path token = Files.writeString(dir.resolve("token"), "s3cret-token\n");
+    Path data = dir.resolve("data");
+    String[] run = {
+      "run",
+      "--endpoint",
+      endpoint,
+      "--region",
+      "us-east-1",
+      "--policies",
+      "policies",
+      "--data-dir",
+      data.toString(),
+      "--port",
+      "0",
+      "--token-file",
+      token.toString(),
+      "--log-format",
+      "json"
+    };
+    String api;
+    try (Launcher.Running daemon = SHERLOCK.start(run)) {
+      JsonNode started = json(daemon.awaitLine(l -> l.contains("\"api\":"), Duration.ofMinutes(1)));
+      api = started.path("api").asText();
+      assertThat(started.path("level").asText()).isEqualTo("INFO");
+      assertThat(started.path("mode").asText()).isEqualTo("ENFORCE");
+      assertThat(started.path("region").asText()).isEqualTo("us-east-1");
+      assertThat(started.path("endpoint").asText()).isEqualTo(endpoint);
+      assertThat(started.path("queue").asText()).isEqualTo("sherlock-ecs-events");
+      assertThat(started.path("policies").asInt()).isEqualTo(6);
+      assertThat(started.path("version").asText()).isNotBlank();
+      assertThat(api).startsWith("http://127.0.0.1:");
+
+      await("readiness UP")
+          .atMost(Duration.ofMinutes(1))
+          .until(() -> get(api + "/health/readiness").statusCode() == 200);
+      assertThat(json(get(api + "/health/readiness").body()).path("status").asText())
+          .isEqualTo("UP");
+      assertThat(get(api + "/health/liveness").statusCode()).isEqualTo(200);
+      assertThat(get(api + "/metrics").body())
+          .contains("sherlock_findings_total", "sherlock_sessions_active");
+
+      // The incident session declared in git (policies/inc-4711.yaml) opens, logged as JSON.
+      daemon.awaitLine(
+          l -> l.contains("\"kind\":\"SessionOpened\"") && l.contains("git-inc-4711"),
+          Duration.ofMinutes(1));
+
+      // A responder opens, extends and ends a session by hand.
+      Launcher responder = SHERLOCK.with("SHERLOCK_API_TOKEN", "s3cret-token");
+      Launcher.Exit opened =
+          responder.run(
+              "debug",
+              "open",
+              "--api",
+              api,
+              "--policy",
+              "like-5xx-xray",
+              "--cluster",
+              "mysfits",
+              "--service",
+              "monolith",
+              "--reason",
+              "INC-1 by hand",
+              "--duration",
+              "10m");
+      assertThat(opened.code()).as(opened.errText()).isZero();
+      String id = opened.outText().split("\\s+")[0];
+      assertThat(id).startsWith("s-");
+      assertThat(opened.outText()).contains("ACTIVE", "mysfits/monolith", "INC-1 by hand");
+
+      Launcher.Exit listed = SHERLOCK.run("debug", "list", "--api", api);
+      assertThat(listed.code()).isZero();
+      assertThat(listed.outText()).contains(id, "git-inc-4711");
+
+      Launcher.Exit extended = responder.run("debug", "extend", id, "--by", "15m", "--api", api);
+      assertThat(extended.code()).as(extended.errText()).isZero();
+
+      Launcher.Exit unauthorised = SHERLOCK.run("debug", "end", id, "--api", api);
+      assertThat(unauthorised.code()).isEqualTo(1);
+      assertThat(unauthorised.errText()).contains("token");
+
+      Launcher.Exit ended = responder.run("debug", "end", id, "--api", api);
+      assertThat(ended.code()).as(ended.errText()).isZero();
+      assertThat(ended.outText()).contains(id, "ENDED");
+
+      await("monolith reverted")
+          .atMost(Duration.ofMinutes(1))
+          .until(
+              () ->
+                  SHERLOCK
+                      .run("findings", "--api", api, "--kind", "ActionReverted")
+                      .outText()
+                      .contains("monolith back on monolith:1"));
+      Launcher.Exit findings = SHERLOCK.run("findings", "--api", api, "--service", "monolith");
+      assertThat(findings.code()).isZero();
+      assertThat(findings.outText())
+          .contains("SessionOpened", "SessionEnded", "ActionApplied", "ActionReverted");
+      assertThat(daemon.out()).anyMatch(l -> l.contains("\"kind\":\"SessionEnded\""));
+
+      Launcher.Exit stopped = daemon.terminate(Duration.ofSeconds(60));
+      assertThat(stopped.code()).as("exit code after SIGTERM").isZero();
+      assertThat(stopped.out().getLast())
+          .as("exit %d; err %s", stopped.code(), stopped.err())
+          .contains("\"message\":\"stopped\"");
+      assertNoStackTrace(stopped);
+      assertThat(stopped.out()).allMatch(DaemonIT::isJson);
+    }
+
+    // A restart on the same store resumes: the git session is not opened a second time.
+    try (Launcher.Running again = SHERLOCK.start(run)) {
+      String api2 =
+          json(again.awaitLine(l -> l.contains("\"api\":"), Duration.ofMinutes(1)))
+              .path("api")
+              .asText();
+      await("readiness UP after a restart")
+          .atMost(Duration.ofMinutes(1))
+          .until(() -> get(api2 + "/health/readiness").statusCode() == 200);
+      Launcher.Exit opened =
+          SHERLOCK.run("findings", "--api", api2, "--kind", "SessionOpened", "--output", "json");
+      assertThat(opened.out().stream().filter(l -> l.contains("git-inc-4711"))).hasSize(1);
+      assertThat(again.terminate(Duration.ofSeconds(60)).code()).isZero();
+    }
+  }
+
+  @Test
+  void refusesToStartWithOneActionableLine() {
+    List<String> base = List.of("run", "--data-dir", dir.resolve("d").toString(), "--port", "0");
+    expectRefusal(
+        join(base, "--endpoint", endpoint),
+        "no AWS region: pass --region, set AWS_REGION, or name one in the profile");
+    expectRefusal(
+        join(base, "--endpoint", endpoint, "--region", "us-east-1", "--queue", "not-installed"),
+        "SQS queue not-installed does not exist: run `sherlock install` with the same options first");
+    expectRefusal(
+        join(base, "--endpoint", "http://127.0.0.1:9", "--region", "us-east-1"),
+        "cannot reach ECS at http://127.0.0.1:9");
+    expectRefusal(
+        join(base, "--endpoint", endpoint, "--region", "us-east-1", "--mode", "yolo"),
+        "--mode (sherlock.mode) must be enforce or dryRun, not yolo");
+    expectRefusal(
+        join(base, "--endpoint", endpoint, "--region", "us-east-1", "--policies", "nope"),
+        "policy directory nope does not exist: pass --policies DIR");
+  }
+
+  @Test
+  void refusesWithoutCredentials() {
+    Launcher.Exit exit =
+        SHERLOCK
+            .with("AWS_ACCESS_KEY_ID", null)
+            .with("AWS_SECRET_ACCESS_KEY", null)
+            .run(
+                "run",
+                "--endpoint",
+                endpoint,
+                "--region",
+                "us-east-1",
+                "--port",
+                "0",
+                "--data-dir",
+                dir.resolve("d").toString());
+    assertThat(exit.code()).isEqualTo(1);
+    assertThat(exit.errText()).startsWith("sherlock run: error: no AWS credentials");
+    assertNoStackTrace(exit);
+  }
+
+  private static void expectRefusal(String[] args, String message) {
+    Launcher.Exit exit = SHERLOCK.run(args);
+    assertThat(exit.code()).as(String.join(" ", args) + ": " + exit.errText()).isEqualTo(1);
+    assertThat(exit.err()).hasSize(1);
+    assertThat(exit.errText()).startsWith("sherlock run: error: " + message);
+    assertNoStackTrace(exit);
+  }
+
+  static void assertNoStackTrace(Launcher.Exit exit) {
+    assertThat(exit.out()).noneMatch(l -> l.startsWith("\tat ") || l.contains("Exception:"));
+    assertThat(exit.err()).noneMatch(l -> l.startsWith("\tat ") || l.contains("Exception"));
+  }
+
+  private static String[] join(List<String> base, String... more) {
+    return java.util.stream.Stream.concat(base.stream(), java.util.Arrays.stream(more))
+        .toArray(String[]::new);
+  }
+
+  private static boolean isJson(String line) {
+    try {
+      return JSON.readTree(line).isObject();
+    } catch (IOException e) {
+      return false;
+    }
+  }
+
+  private static JsonNode json(String text) throws IOException {
+    return JSON.readTree(text);
+  }
+
+  static HttpResponse<String> get(String url) throws IOException, InterruptedException {
+    return HTTP.send(
+        HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(10)).build(),
+        HttpResponse.BodyHandlers.ofString());
+  }
+}
