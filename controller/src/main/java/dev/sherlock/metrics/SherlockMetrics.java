@@ -43,6 +43,7 @@ public final class SherlockMetrics {
     this.registry = registry;
     EVENT_TYPES.forEach(t -> events(t));
     duplicates();
+    failedDeliveries();
     for (FindingKind kind : FindingKind.values()) {
       finding(kind);
     }
@@ -63,6 +64,13 @@ public final class SherlockMetrics {
   public Counter duplicates() {
     return Counter.builder("sherlock.events.duplicate")
         .description("Events dropped as duplicate or stale")
+        .register(registry);
+  }
+
+  /** Deliveries of a message whose handling failed; the message comes back, or goes to the DLQ. */
+  public Counter failedDeliveries() {
+    return Counter.builder("sherlock.events.failed")
+        .description("Deliveries of an event whose handling failed (it is delivered again)")
         .register(registry);
   }
 

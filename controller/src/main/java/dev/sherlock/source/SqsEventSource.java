@@ -7,6 +7,7 @@ import dev.sherlock.config.SherlockConfig;
 import dev.sherlock.finding.FindingKind;
 import dev.sherlock.finding.Findings;
 import dev.sherlock.health.Dependencies;
+import dev.sherlock.metrics.SherlockMetrics;
 import jakarta.inject.Singleton;
 import java.time.Duration;
 import java.util.concurrent.atomic.AtomicLong;
@@ -40,6 +41,7 @@ public final class SqsEventSource implements AutoCloseable {
   private final SherlockConfig config;
   private final Findings findings;
   private final Dependencies dependencies;
+  private final SherlockMetrics metrics;
   private final EcsEventParser parser = new EcsEventParser();
   private final AtomicLong received = new AtomicLong();
   private volatile boolean running;
@@ -50,11 +52,13 @@ public final class SqsEventSource implements AutoCloseable {
       SherlockConfig config,
       Findings findings,
       CallCounter counter,
-      Dependencies dependencies) {
+      Dependencies dependencies,
+      SherlockMetrics metrics) {
     this.sqs = sqs;
     this.config = config;
     this.findings = findings;
     this.dependencies = dependencies;
+    this.metrics = metrics;
     this.guard = new AwsGuard("sqs", config.aws(), counter);
   }
 
@@ -136,6 +140,7 @@ public final class SqsEventSource implements AutoCloseable {
                     .formatted(message.messageId(), config.queueName(), malformed.why()));
       }
     } catch (RuntimeException e) {
+      metrics.failedDeliveries().increment();
       int receives = receiveCount(message);
       String cause = UserError.oneLine(e);
       if (receives >= MAX_RECEIVES) {
