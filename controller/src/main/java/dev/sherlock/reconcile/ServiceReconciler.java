@@ -134,7 +134,9 @@ public final class ServiceReconciler {
       List<Session> enforced,
       Overlay.Merged merged) {
     Overlay overlay = merged.overlay();
-    boolean execBefore = execBefore(service);
+    boolean execNow = Boolean.TRUE.equals(service.enableExecuteCommand());
+    Optional<Boolean> recorded = sessions.execBefore(service.serviceArn());
+    boolean execBefore = recorded.orElse(execNow);
     boolean wantExec = overlay.executeCommand() || execBefore;
     String baseArn = base.taskDefinition().taskDefinitionArn();
     String target = baseArn;
@@ -167,6 +169,11 @@ public final class ServiceReconciler {
     }
     boolean changeRevision = !target.equals(service.taskDefinition());
     boolean changeExec = wantExec != Boolean.TRUE.equals(service.enableExecuteCommand());
+    if ((changeRevision || changeExec) && endedMeanwhile(enforced)) {
+      // A session ended while this reconcile ran: act on the state as it is now, not on the copy
+      // read at the start. The end queued the service; reconcile again at once.
+      return Result.after(Duration.ZERO);
+    }
     if (changeRevision || changeExec) {
       if (registration.isEmpty() && !sessions.mayMutate()) {
         return budgetSpent(service);
@@ -181,10 +188,16 @@ public final class ServiceReconciler {
       if (changeExec) {
         // Exec applies to new tasks only: without a new revision it takes a forced deployment.
         update.enableExecuteCommand(wantExec).forceNewDeployment(!changeRevision);
+        if (overlay.executeCommand()) {
+          sessions.saveExecBefore(service.serviceArn(), execNow);
+        }
       }
       ecs.updateService(update.build());
       sessions.mutated();
       record(service, running, base, target, enforced, merged, registration, changeExec, wantExec);
+    }
+    if (!overlay.executeCommand() && recorded.isPresent()) {
+      sessions.clearExecBefore(service.serviceArn()); // put back (or nothing to put back)
     }
     for (Session s : enforced) {
       Session updated = s.withApplied(target, execBefore);
@@ -320,6 +333,11 @@ public final class ServiceReconciler {
     Session rebased = s.withBase(baseArn);
     sessions.save(rebased);
     return rebased;
+  }
+
+  private boolean endedMeanwhile(List<Session> enforced) {
+    return enforced.stream()
+        .anyMatch(s -> sessions.find(s.id()).map(stored -> !stored.active()).orElse(true));
   }
 
   /** A dry-run session records what it would change, once, and changes nothing. */
@@ -483,15 +501,6 @@ public final class ServiceReconciler {
   }
 
   /** ECS Exec as the service had it before any session touched it. */
-  private boolean execBefore(Service service) {
-    return sessions.activeOn(service.serviceArn()).stream()
-        .map(Session::execBefore)
-        .flatMap(Optional::stream)
-        .findFirst()
-        .or(() -> sessions.lastExecBefore(service.serviceArn()))
-        .orElse(Boolean.TRUE.equals(service.enableExecuteCommand()));
-  }
-
   private static boolean deploying(Service service) {
     return service.deployments().stream()
         .anyMatch(d -> "IN_PROGRESS".equals(d.rolloutStateAsString()));

@@ -176,7 +176,9 @@ public final class Sessions {
                             Durations.format(DurationBounds.LONGEST_SESSION)));
               }
               Session extended = s.withExpiry(s.expiresAt().plus(by));
-              store.save(extended);
+              if (!store.saveIfActive(extended)) {
+                return null; // ended meanwhile
+              }
               onChange.accept(s.serviceArn());
               return extended;
             });
@@ -187,16 +189,16 @@ public final class Sessions {
     return store
         .session(id)
         .filter(Session::active)
+        .map(s -> s.withState(Session.State.ENDED, clock.instant(), why))
+        .filter(store::saveIfActive)
         .map(
-            s -> {
-              Session ended = s.withState(Session.State.ENDED, clock.instant(), why);
-              store.save(ended);
+            ended -> {
               findings.record(
                   FindingKind.SessionEnded,
                   subject(ended),
                   "session %s of %s on %s ended: %s"
-                      .formatted(s.id(), s.policy(), s.serviceName(), why));
-              onChange.accept(s.serviceArn());
+                      .formatted(ended.id(), ended.policy(), ended.serviceName(), why));
+              onChange.accept(ended.serviceArn());
               return ended;
             });
   }
@@ -204,7 +206,9 @@ public final class Sessions {
   /** Marks a session failed with ECS's reason: it is not retried, and its changes are dropped. */
   public synchronized void fail(Session session, String why) {
     Session failed = session.withState(Session.State.FAILED, clock.instant(), why);
-    store.save(failed);
+    if (!store.saveIfActive(failed)) {
+      return; // it ended meanwhile: ended is terminal, and so is its record
+    }
     findings.record(
         FindingKind.SessionFailed,
         subject(failed),
@@ -213,8 +217,13 @@ public final class Sessions {
         Findings.evidence().put("reason", why));
   }
 
-  public void save(Session session) {
-    store.save(session);
+  /**
+   * Stores what a reconcile did for an active session; a session that ended meanwhile stays ended.
+   *
+   * @return whether it was stored (false: the session is no longer active)
+   */
+  public boolean save(Session session) {
+    return store.saveIfActive(session);
   }
 
   public List<Session> active() {
@@ -237,15 +246,17 @@ public final class Sessions {
     store.clearCapacity(serviceArn);
   }
 
-  /** The exec setting recorded by the newest session of a service that recorded one. */
-  public Optional<Boolean> lastExecBefore(String serviceArn) {
-    List<Session> all = store.ofService(serviceArn);
-    for (int i = all.size() - 1; i >= 0; i--) {
-      if (all.get(i).execBefore().isPresent()) {
-        return all.get(i).execBefore();
-      }
-    }
-    return Optional.empty();
+  /** See {@link SessionStore#execBefore}. */
+  public Optional<Boolean> execBefore(String serviceArn) {
+    return store.execBefore(serviceArn);
+  }
+
+  public void saveExecBefore(String serviceArn, boolean enabled) {
+    store.saveExecBefore(serviceArn, enabled);
+  }
+
+  public void clearExecBefore(String serviceArn) {
+    store.clearExecBefore(serviceArn);
   }
 
   public Optional<Session> find(String id) {

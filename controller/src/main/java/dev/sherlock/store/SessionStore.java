@@ -7,7 +7,17 @@ import java.util.Optional;
 
 /** Where sessions live between reconciles and across restarts. */
 public interface SessionStore {
+  /** Stores a session as it is, new or not: for opening one and for recovery. */
   void save(Session session);
+
+  /**
+   * Stores a change to a session only while the stored session is still ACTIVE: a compare-and-set
+   * on its state, so ENDED and FAILED are terminal - a reconcile holding an older copy cannot bring
+   * an ended session back.
+   *
+   * @return whether it was stored
+   */
+  boolean saveIfActive(Session session);
 
   Optional<Session> session(String id);
 
@@ -23,6 +33,18 @@ public interface SessionStore {
   void saveCapacity(String serviceArn, CapacityChange change);
 
   void clearCapacity(String serviceArn);
+
+  /**
+   * The service's ECS Exec setting before Sherlock first changed it, kept per service (not per
+   * session: sessions overlap, and one that ends early must not take the original value with it)
+   * until Sherlock has put it back.
+   */
+  Optional<Boolean> execBefore(String serviceArn);
+
+  /** Records the setting before Sherlock's first change; a recorded one is kept. */
+  void saveExecBefore(String serviceArn, boolean enabled);
+
+  void clearExecBefore(String serviceArn);
 
   /** The newest sessions first, at most {@code limit}. */
   List<Session> recent(int limit);

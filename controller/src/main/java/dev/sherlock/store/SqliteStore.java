@@ -74,6 +74,8 @@ public final class SqliteStore implements SessionStore, FindingStore, AutoClosea
         s.execute("CREATE INDEX IF NOT EXISTS findings_by_time ON findings(time)");
         s.execute(
             "CREATE TABLE IF NOT EXISTS capacity (service_arn TEXT PRIMARY KEY, body TEXT NOT NULL)");
+        s.execute(
+            "CREATE TABLE IF NOT EXISTS exec_before (service_arn TEXT PRIMARY KEY, body TEXT NOT NULL)");
       }
     } catch (SQLException | IOException e) {
       throw new IllegalStateException(
@@ -94,6 +96,16 @@ public final class SqliteStore implements SessionStore, FindingStore, AutoClosea
         session.state().name(),
         session.openedAt().toString(),
         json(session));
+  }
+
+  @Override
+  public boolean saveIfActive(Session session) {
+    return write(
+            "UPDATE sessions SET state = ?, body = ? WHERE id = ? AND state = 'ACTIVE'",
+            session.state().name(),
+            json(session),
+            session.id())
+        == 1;
   }
 
   @Override
@@ -135,6 +147,27 @@ public final class SqliteStore implements SessionStore, FindingStore, AutoClosea
   @Override
   public void clearCapacity(String serviceArn) {
     write("DELETE FROM capacity WHERE service_arn = ?", serviceArn);
+  }
+
+  @Override
+  public Optional<Boolean> execBefore(String serviceArn) {
+    return read("SELECT body FROM exec_before WHERE service_arn = ?", Boolean.class, serviceArn)
+        .stream()
+        .findFirst();
+  }
+
+  @Override
+  public void saveExecBefore(String serviceArn, boolean enabled) {
+    // The first value is what the service had before Sherlock: a later one must not replace it.
+    write(
+        "INSERT OR IGNORE INTO exec_before(service_arn, body) VALUES (?, ?)",
+        serviceArn,
+        json(enabled));
+  }
+
+  @Override
+  public void clearExecBefore(String serviceArn) {
+    write("DELETE FROM exec_before WHERE service_arn = ?", serviceArn);
   }
 
   @Override
@@ -257,11 +290,12 @@ public final class SqliteStore implements SessionStore, FindingStore, AutoClosea
     }
   }
 
-  private void write(String sql, Object... args) {
+  /** Runs one statement; returns the rows it changed. */
+  private int write(String sql, Object... args) {
     lock.lock();
     try (PreparedStatement statement = connection.prepareStatement(sql)) {
       bind(statement, args);
-      statement.executeUpdate();
+      return statement.executeUpdate();
     } catch (SQLException e) {
       throw new IllegalStateException("store write failed: " + e.getMessage(), e);
     } finally {
