@@ -70,8 +70,8 @@ public final class Sherlock implements Runnable {
             Optional<UserError> mistake = UserError.in(e);
             cmd.getErr()
                 .printf(
-                    "sherlock %s: error: %s%n",
-                    cmd.getCommandName(),
+                    "%s: error: %s%n",
+                    cmd.getCommandSpec().qualifiedName(),
                     mistake.map(Throwable::getMessage).orElseGet(() -> UserError.oneLine(e)));
             // 1: the setup or input is wrong and the message says how to fix it; 70 (EX_SOFTWARE):
             // our fault.

@@ -2,6 +2,7 @@ package dev.sherlock.cli;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.json.JsonMapper;
+import dev.sherlock.UserError;
 import java.io.IOException;
 import java.net.ConnectException;
 import java.net.URI;
@@ -40,8 +41,30 @@ final class ApiClient {
       HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
 
   ApiClient(String base, Optional<String> token) {
-    this.base = URI.create(base.endsWith("/") ? base.substring(0, base.length() - 1) : base);
-    this.token = token.or(() -> Optional.ofNullable(System.getenv("SHERLOCK_API_TOKEN")));
+    this.base = url(base.endsWith("/") ? base.substring(0, base.length() - 1) : base);
+    this.token =
+        token
+            .or(() -> Optional.ofNullable(System.getenv("SHERLOCK_API_TOKEN")))
+            .filter(t -> !t.isBlank());
+  }
+
+  /** Whether a token will be sent: mutating calls need one. */
+  boolean hasToken() {
+    return token.isPresent();
+  }
+
+  private static URI url(String text) {
+    try {
+      URI uri = new URI(text);
+      if (("http".equals(uri.getScheme()) || "https".equals(uri.getScheme()))
+          && uri.getHost() != null) {
+        return uri;
+      }
+    } catch (java.net.URISyntaxException e) {
+      // reported below
+    }
+    throw new UserError(
+        "--api %s is not the URL of Sherlock's API, e.g. %s".formatted(text, DEFAULT_URL));
   }
 
   Answer get(String path) throws Unreachable {

@@ -48,6 +48,10 @@ public final class DebugCommand implements Runnable {
     }
   }
 
+  static final String TOKEN_HINT =
+      "this needs the API token: pass --token T or export SHERLOCK_API_TOKEN (the token `sherlock"
+          + " run` reads from --token-file or SHERLOCK_API_TOKEN, or the one `sherlock demo` prints)";
+
   /** Runs one API call and prints the answer; exit 0 on 2xx, 1 otherwise. */
   abstract static class Call implements Callable<Integer> {
     @CommandLine.Spec CommandLine.Model.CommandSpec spec;
@@ -56,14 +60,27 @@ public final class DebugCommand implements Runnable {
 
     abstract ApiClient.Answer call(ApiClient client) throws ApiClient.Unreachable;
 
+    /** Whether the call changes something, and so needs the token. */
+    boolean mutates() {
+      return true;
+    }
+
     @Override
     public Integer call() {
       PrintWriter out = spec.commandLine().getOut();
       PrintWriter err = spec.commandLine().getErr();
+      ApiClient client = connection.client();
+      if (mutates() && !client.hasToken()) {
+        err.printf("sherlock debug %s: error: %s%n", spec.name(), TOKEN_HINT);
+        return 1;
+      }
       try {
-        ApiClient.Answer answer = call(connection.client());
+        ApiClient.Answer answer = call(client);
         if (!answer.ok()) {
-          err.printf("sherlock debug %s: error: %s%n", spec.name(), answer.error());
+          err.printf(
+              "sherlock debug %s: error: %s%n",
+              spec.name(),
+              answer.status() == 401 ? answer.error() + " (" + TOKEN_HINT + ")" : answer.error());
           return 1;
         }
         print(answer.body(), out);
@@ -93,6 +110,17 @@ public final class DebugCommand implements Runnable {
 
   @Command(name = "list", description = "Sessions, newest first.")
   static final class List extends Call {
+    @Option(
+        names = "--output",
+        defaultValue = "text",
+        description = "text or json (one session per line).")
+    OutputFormat output;
+
+    @Override
+    boolean mutates() {
+      return false;
+    }
+
     @Override
     ApiClient.Answer call(ApiClient client) throws ApiClient.Unreachable {
       return client.get("/api/sessions");
@@ -100,7 +128,12 @@ public final class DebugCommand implements Runnable {
 
     @Override
     void print(JsonNode body, PrintWriter out) {
-      body.path("sessions").forEach(s -> line(s, out));
+      if (output == OutputFormat.json) {
+        body.path("sessions").forEach(out::println);
+        out.flush();
+      } else {
+        body.path("sessions").forEach(s -> line(s, out));
+      }
     }
   }
 

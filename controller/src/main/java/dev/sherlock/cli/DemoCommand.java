@@ -69,9 +69,10 @@ public final class DemoCommand implements Callable<Integer> {
   @Option(
       names = "--policies",
       paramLabel = "DIR",
-      defaultValue = "policies",
-      description = "Policies to run (default: ${DEFAULT-VALUE}).")
-  Path policies;
+      description = "Policies to run (default: the repository's policies/, from any directory).")
+  Optional<Path> policiesOption;
+
+  private Path policies;
 
   @Option(
       names = "--port",
@@ -80,8 +81,14 @@ public final class DemoCommand implements Callable<Integer> {
           "Port of the HTTP API on 127.0.0.1 (0: any free port; default: ${DEFAULT-VALUE}).")
   int port;
 
-  /** A fresh token for the demo's API: mutating endpoints are never open without one. */
-  private final String token = UUID.randomUUID().toString().replace("-", "");
+  /**
+   * The demo API's token: SHERLOCK_API_TOKEN when it is exported (so `sherlock debug` in another
+   * terminal works as it is), else a fresh one - mutating endpoints are never open without one.
+   */
+  private final String token =
+      Optional.ofNullable(System.getenv("SHERLOCK_API_TOKEN"))
+          .filter(t -> !t.isBlank())
+          .orElseGet(() -> UUID.randomUUID().toString().replace("-", ""));
 
   private PrintWriter out;
   private Instant started;
@@ -101,6 +108,7 @@ public final class DemoCommand implements Callable<Integer> {
       err.println("sherlock demo: error: --speed must be between 1 and 1000");
       return 2;
     }
+    policies = policiesOption.orElseGet(DemoCommand::examplePolicies);
     PolicySet set = new PolicyLoader().load(List.of(policies));
     if (!set.isValid()) {
       set.problems().forEach(p -> err.println(p.format()));
@@ -335,6 +343,13 @@ public final class DemoCommand implements Callable<Integer> {
     long s = Duration.between(started, Instant.now()).toSeconds();
     out.printf("%02d:%02d  %s%n", s / 60, s % 60, format.formatted(args));
     out.flush();
+  }
+
+  /** policies/ here, else the repository's (the launcher names it in SHERLOCK_HOME). */
+  private static Path examplePolicies() {
+    Path here = Path.of("policies");
+    String home = System.getenv("SHERLOCK_HOME");
+    return Files.isDirectory(here) || home == null ? here : Path.of(home, "policies");
   }
 
   private static String number(double value) {

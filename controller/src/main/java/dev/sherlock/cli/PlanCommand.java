@@ -3,6 +3,8 @@ package dev.sherlock.cli;
 import dev.sherlock.aws.EcsGateway;
 import dev.sherlock.plan.ClusterState;
 import dev.sherlock.plan.LiveState;
+import dev.sherlock.plan.Plan;
+import dev.sherlock.plan.PlanJson;
 import dev.sherlock.plan.PlanPrinter;
 import dev.sherlock.plan.Planner;
 import dev.sherlock.policy.load.PolicyLoader;
@@ -42,6 +44,12 @@ public final class PlanCommand implements Callable<Integer> {
               + " outputs) and optionally 'scalableTargets'. Without it: read ECS live.")
   Optional<Path> state;
 
+  @Option(
+      names = "--output",
+      defaultValue = "text",
+      description = "text (a diff per service) or json.")
+  OutputFormat output;
+
   @picocli.CommandLine.Mixin ControllerOptions aws;
 
   @Override
@@ -75,7 +83,12 @@ public final class PlanCommand implements Callable<Integer> {
         return 1;
       }
     }
-    new PlanPrinter(out).print(new Planner().plan(policies, services));
+    Plan plan = new Planner().plan(policies, services);
+    if (output == OutputFormat.json) {
+      out.println(PlanJson.of(plan).toPrettyString());
+    } else {
+      new PlanPrinter(out).print(plan);
+    }
     out.flush();
     return 0;
   }

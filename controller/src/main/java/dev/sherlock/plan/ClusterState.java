@@ -68,7 +68,13 @@ public record ClusterState(
                   location == null ? 1 : location.getColumnNr(),
                   e.getOriginalMessage()));
     } catch (IOException e) {
-      throw new StateException("%s: error: cannot read state file: %s".formatted(file, e));
+      throw new StateException(
+          "%s: error: cannot read the state file: %s"
+              .formatted(
+                  file,
+                  e instanceof java.nio.file.NoSuchFileException
+                      ? "no such file"
+                      : dev.sherlock.UserError.oneLine(e)));
     } catch (IllegalArgumentException e) {
       throw new StateException("%s: error: %s".formatted(file, e.getMessage()));
     }

@@ -30,6 +30,7 @@ final class Launcher {
   static final Path ROOT = RepoFiles.root();
 
   private final Map<String, String> env = new HashMap<>();
+  private Path directory = ROOT;
 
   Launcher() {
     env.put("AWS_ACCESS_KEY_ID", "test");
@@ -41,10 +42,23 @@ final class Launcher {
 
   /** The same launcher with one more variable (or one removed, with a null value). */
   Launcher with(String name, String value) {
+    Launcher copy = copy();
+    copy.env.put(name, value);
+    return copy;
+  }
+
+  /** The same launcher, started from another working directory. */
+  Launcher in(Path workingDirectory) {
+    Launcher copy = copy();
+    copy.directory = workingDirectory;
+    return copy;
+  }
+
+  private Launcher copy() {
     Launcher copy = new Launcher();
     copy.env.clear();
     copy.env.putAll(env);
-    copy.env.put(name, value);
+    copy.directory = directory;
     return copy;
   }
 
@@ -60,7 +74,7 @@ final class Launcher {
     List<String> command = new ArrayList<>();
     command.add(ROOT.resolve("sherlock").toString());
     command.addAll(List.of(args));
-    ProcessBuilder builder = new ProcessBuilder(command).directory(ROOT.toFile());
+    ProcessBuilder builder = new ProcessBuilder(command).directory(directory.toFile());
     Map<String, String> environment = builder.environment();
     for (String name :
         List.of("AWS_REGION", "AWS_DEFAULT_REGION", "AWS_PROFILE", "SHERLOCK_API_TOKEN")) {

@@ -1,0 +1,174 @@
+package dev.sherlock.blackbox;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.nio.file.Path;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+/**
+ * The README's commands and flags through {@code ./sherlock}, each a separate process, checked for
+ * what a user reads: the output, the exit code, and never a stack trace. The daemon's own commands
+ * are in {@link DaemonIT}.
+ */
+class CommandLineIT {
+  private static final Launcher SHERLOCK = new Launcher();
+
+  @TempDir Path elsewhere;
+
+  @ParameterizedTest
+  @ValueSource(
+      strings = {
+        "run",
+        "validate",
+        "plan",
+        "demo",
+        "sandbox",
+        "debug",
+        "findings",
+        "install",
+        "uninstall",
+        "completion"
+      })
+  void everyCommandHasHelp(String command) {
+    Launcher.Exit help = SHERLOCK.run(command, "--help");
+    assertThat(help.code()).as(help.errText()).isZero();
+    assertThat(help.outText()).startsWith("Usage: sherlock " + command);
+
+    Launcher.Exit viaHelp = SHERLOCK.run("help", command);
+    assertThat(viaHelp.code()).isZero();
+    assertThat(viaHelp.outText()).isEqualTo(help.outText());
+  }
+
+  @Test
+  void versionAndTopLevelHelp() {
+    assertThat(SHERLOCK.run("--version").outText()).matches("sherlock \\d+\\.\\d+\\.\\d+.*");
+    Launcher.Exit help = SHERLOCK.run("--help");
+    assertThat(help.outText())
+        .contains("validate", "plan", "run", "demo", "sandbox", "debug", "findings", "install")
+        .contains("uninstall", "completion", "help");
+  }
+
+  @Test
+  void completionScriptsLoadInBash() throws Exception {
+    Launcher.Exit bash = SHERLOCK.run("completion", "bash");
+    assertThat(bash.code()).isZero();
+    assertThat(bash.outText()).contains("complete -F", "--token-file", "--log-format");
+    assertThat(SHERLOCK.run("completion", "zsh").outText()).contains("bashcompinit");
+
+    Process shell =
+        new ProcessBuilder(
+                "bash",
+                "-c",
+                "source <(\"$0\" completion bash) && complete -p sherlock",
+                Launcher.ROOT.resolve("sherlock").toString())
+            .redirectErrorStream(true)
+            .start();
+    String out = new String(shell.getInputStream().readAllBytes());
+    assertThat(shell.waitFor()).as(out).isZero();
+    assertThat(out).contains("-F _complete_sherlock sherlock");
+  }
+
+  @Test
+  void validateReportsInTextAndJson() {
+    Launcher.Exit valid = SHERLOCK.run("validate", "policies/");
+    assertThat(valid.code()).isZero();
+    assertThat(valid.outText()).isEqualTo("valid: 6 policies, 1 session");
+
+    Launcher.Exit broken =
+        SHERLOCK.run(
+            "validate", "controller/src/test/resources/broken-policies", "--output", "json");
+    assertThat(broken.code()).isEqualTo(1);
+    assertThat(broken.outText()).startsWith("{").contains("\"line\"", "\"column\"");
+    DaemonIT.assertNoStackTrace(broken);
+  }
+
+  @Test
+  void planPrintsTheDiffInTextAndJson() {
+    Launcher.Exit text =
+        SHERLOCK.run("plan", "policies/", "--state", "policies/state/mysfits.json");
+    assertThat(text.code()).as(text.errText()).isZero();
+    assertThat(text.outText())
+        .contains("~ container like-service: environment LOGLEVEL: \"ERROR\" -> \"DEBUG\"");
+
+    Launcher.Exit json =
+        SHERLOCK.run(
+            "plan", "policies/", "--state", "policies/state/mysfits.json", "--output", "json");
+    assertThat(json.code()).isZero();
+    assertThat(json.outText())
+        .startsWith("{")
+        .contains("\"newRevisionOf\" : \"like-service:7\"")
+        .contains("environment LOGLEVEL: \\\"ERROR\\\" -> \\\"DEBUG\\\"");
+
+    Launcher.Exit missing = SHERLOCK.run("plan", "policies/", "--state", "nope.json");
+    assertThat(missing.code()).isEqualTo(1);
+    assertThat(missing.err())
+        .containsExactly("nope.json: error: cannot read the state file: no such file");
+  }
+
+  @Test
+  void apiClientsSayWhatIsWrongInOneLine() {
+    expectOneLine(
+        SHERLOCK.run("debug", "list", "--api", "notaurl"),
+        "sherlock debug list: error: --api notaurl is not the URL of Sherlock's API");
+    expectOneLine(
+        SHERLOCK.run(
+            "debug", "open", "--policy", "p", "--cluster", "c", "--service", "s", "--reason", "r"),
+        "sherlock debug open: error: this needs the API token: pass --token T or export"
+            + " SHERLOCK_API_TOKEN");
+    expectOneLine(
+        SHERLOCK.run("findings", "--api", "http://127.0.0.1:9"),
+        "sherlock findings: error: cannot reach Sherlock's API at http://127.0.0.1:9");
+    expectOneLine(
+        SHERLOCK.run("plan", "policies/"),
+        "sherlock plan: error: no AWS region: pass --region, set AWS_REGION");
+  }
+
+  @Test
+  void theSandboxStopsByItselfWithFor() {
+    Launcher.Exit sandbox =
+        SHERLOCK.run("sandbox", "--seed", "mysfits", "--port", "0", "--for", "2s");
+    assertThat(sandbox.code()).as(sandbox.errText()).isZero();
+    assertThat(sandbox.outText())
+        .contains("Sherlock sandbox on http://127.0.0.1:", "export AWS_ENDPOINT_URL=")
+        .contains("World: cluster mysfits with like-service");
+  }
+
+  /** {@code sherlock demo} as a newcomer runs it, from another directory, only faster. */
+  @Test
+  void theDemoStoryRunsToItsEndFromAnyDirectory() {
+    Launcher.Exit demo =
+        SHERLOCK
+            .in(elsewhere)
+            .with("SHERLOCK_API_TOKEN", "demo-token")
+            .run("demo", "--speed", "120", "--for", "3m", "--port", "0");
+
+    assertThat(demo.code()).as(demo.outText() + demo.errText()).isZero();
+    assertThat(demo.outText())
+        .contains(
+            "SessionOpened    session git-inc-4711 of like-latency-debug-logs opened on like-service")
+        .contains("evidence in /ecs/mysfits/like-service at DEBUG: WARN: chaos mode injected")
+        .contains("TriggerFired     crashloop-exec fired on like-service")
+        .contains(
+            "TriggerFired     like-cpu-metadata-proxy fired on like-service: AWS/ECS CPUUtilization Average above 80 for 5m")
+        .contains("Snapshot         snapshot of like-service: tasks, metrics, taskStats")
+        .containsPattern("task [0-9a-f]{8} container like-service: CPU 9\\d\\.\\d%")
+        .contains("+ container xray-daemon (image public.ecr.aws/xray/aws-xray-daemon:3.3.7")
+        .contains("ECS Exec on")
+        .contains("ActionReverted   like-service back on like-service:1")
+        .contains("Authorization: Bearer demo-token")
+        .contains("Story complete after")
+        .containsPattern("HTTP API on http://127\\.0\\.0\\.1:\\d+")
+        .doesNotContain("\u001b[");
+    assertThat(demo.err()).isEmpty();
+  }
+
+  private static void expectOneLine(Launcher.Exit exit, String start) {
+    assertThat(exit.code()).as(exit.errText()).isEqualTo(1);
+    assertThat(exit.err()).hasSize(1);
+    assertThat(exit.errText()).startsWith(start);
+    DaemonIT.assertNoStackTrace(exit);
+  }
+}
