@@ -81,6 +81,11 @@ public final class DemoCommand implements Callable<Integer> {
           "Port of the HTTP API on 127.0.0.1 (0: any free port; default: ${DEFAULT-VALUE}).")
   int port;
 
+  @Option(
+      names = "--keep",
+      description = "After the story, keep the sandbox and the API up until Ctrl-C or SIGTERM.")
+  boolean keep;
+
   /**
    * The demo API's token: SHERLOCK_API_TOKEN when it is exported (so `sherlock debug` in another
    * terminal works as it is), else a fresh one - mutating endpoints are never open without one.
@@ -92,6 +97,7 @@ public final class DemoCommand implements Callable<Integer> {
 
   private PrintWriter out;
   private Instant started;
+  private ScaledClock clock;
 
   @Override
   public Integer call() throws Exception {
@@ -115,7 +121,7 @@ public final class DemoCommand implements Callable<Integer> {
       return 1;
     }
     started = Instant.now();
-    ScaledClock clock = new ScaledClock(started, speed);
+    clock = new ScaledClock(started, speed);
     Path data = Files.createTempDirectory("sherlock-demo");
     try (Sandbox sandbox = Sandbox.builder().port(0).clock(clock).seed(7).start()) {
       MysfitsWorld.seed(sandbox);
@@ -219,6 +225,9 @@ public final class DemoCommand implements Callable<Integer> {
         }
         if (done(seen, context)) {
           summary(seen, true);
+          if (keep) {
+            keepUp(sandbox, api);
+          }
           return 0;
         }
       }
@@ -227,6 +236,16 @@ public final class DemoCommand implements Callable<Integer> {
     }
     summary(seen, false);
     return 1;
+  }
+
+  /** --keep: the sandbox and the API stay up for a look around, until asked to stop. */
+  private void keepUp(Sandbox sandbox, URI api) throws InterruptedException {
+    var stop = Termination.requested();
+    say(
+        "--keep: the sandbox (%s) and the API (%s) stay up; Ctrl-C stops them",
+        sandbox.endpoint(), api);
+    stop.await();
+    say("stopping");
   }
 
   /** At DEBUG the cause shows: print one line of it from CloudWatch Logs. */
@@ -339,10 +358,22 @@ public final class DemoCommand implements Callable<Integer> {
     out.flush();
   }
 
+  /**
+   * One line of the timeline: the wall time since the start, and beside it the sandbox's time
+   * (which runs --speed times faster), so "for 5m" firing after ten seconds makes sense.
+   */
   private void say(String format, Object... args) {
     long s = Duration.between(started, Instant.now()).toSeconds();
-    out.printf("%02d:%02d  %s%n", s / 60, s % 60, format.formatted(args));
+    String simulated =
+        clock == null ? "     " : clock(Duration.between(started, clock.instant()).toSeconds());
+    out.printf("%s (ECS %s)  %s%n", clock(s), simulated, format.formatted(args));
     out.flush();
+  }
+
+  private static String clock(long seconds) {
+    return seconds >= 3600
+        ? "%d:%02d:%02d".formatted(seconds / 3600, seconds / 60 % 60, seconds % 60)
+        : "%02d:%02d".formatted(seconds / 60, seconds % 60);
   }
 
   /** policies/ here, else the repository's (the launcher names it in SHERLOCK_HOME). */

@@ -25,7 +25,6 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import software.amazon.awssdk.services.ecs.EcsClient;
-import sun.misc.Signal;
 
 /**
  * {@code sherlock run}: the controller daemon. It checks its setup first (policies, region,
@@ -87,11 +86,7 @@ public final class RunCommand implements Callable<Integer> {
     if (tokenFile.isPresent()) {
       properties.put("sherlock.api.token", readToken(tokenFile.get()));
     }
-    CountDownLatch stop = new CountDownLatch(1);
-    // Handling the signals ourselves (rather than in a shutdown hook) lets the daemon drain and
-    // return 0: a supervisor sees a clean stop, not a death by signal.
-    Signal.handle(new Signal("TERM"), s -> stop.countDown());
-    Signal.handle(new Signal("INT"), s -> stop.countDown());
+    CountDownLatch stop = Termination.requested();
     try (ApplicationContext context = ApplicationContext.builder().properties(properties).start()) {
       SherlockConfig config = context.getBean(SherlockConfig.class);
       context.getBean(Preflight.class).check();

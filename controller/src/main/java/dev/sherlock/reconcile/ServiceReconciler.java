@@ -230,14 +230,28 @@ public final class ServiceReconciler {
       evidence.put("enableExecuteCommand", wantExec);
     }
     if (enforced.isEmpty()) {
+      // Say what went away, not only what remains: the overlay's changes, undone.
+      ArrayNode undone = evidence.putArray("changes");
+      if (!running
+          .taskDefinition()
+          .taskDefinitionArn()
+          .equals(base.taskDefinition().taskDefinitionArn())) {
+        TaskDefinitionDiff.between(
+                TaskDefinitionOverlay.asRegistration(running.taskDefinition(), running.tags()),
+                TaskDefinitionOverlay.asRegistration(base.taskDefinition(), base.tags()))
+            .forEach(c -> undone.add(PlanPrinter.describe(c)));
+      }
+      if (changeExec && !wantExec) {
+        undone.add("ECS Exec off");
+      }
       findings.record(
           FindingKind.ActionReverted,
           subject,
-          "%s back on %s%s (no session left)"
+          "%s back on %s (no session left)%s"
               .formatted(
                   name,
                   TaskDefinitionOverlay.revisionOf(base.taskDefinition()),
-                  changeExec && !wantExec ? ", ECS Exec off" : ""),
+                  undone.isEmpty() ? "" : ": " + String.join("; ", textOf(undone))),
           evidence);
       return;
     }

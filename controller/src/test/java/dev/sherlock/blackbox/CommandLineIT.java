@@ -3,6 +3,9 @@ package dev.sherlock.blackbox;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.nio.file.Path;
+import java.time.Duration;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -138,12 +141,21 @@ class CommandLineIT {
 
   /** {@code sherlock demo} as a newcomer runs it, from another directory, only faster. */
   @Test
-  void theDemoStoryRunsToItsEndFromAnyDirectory() {
-    Launcher.Exit demo =
+  void theDemoStoryRunsToItsEndFromAnyDirectory() throws Exception {
+    Launcher.Exit demo;
+    try (Launcher.Running running =
         SHERLOCK
             .in(elsewhere)
             .with("SHERLOCK_API_TOKEN", "demo-token")
-            .run("demo", "--speed", "120", "--for", "3m", "--port", "0");
+            .start("demo", "--speed", "120", "--for", "3m", "--port", "0", "--keep")) {
+      String kept = running.awaitLine(l -> l.contains("--keep:"), Duration.ofMinutes(4));
+      Matcher api = Pattern.compile("the API \\((http://[^)]+)\\)").matcher(kept);
+      assertThat(api.find()).as(kept).isTrue();
+      var snapshots = DaemonIT.get(api.group(1) + "/api/findings?kind=Snapshot");
+      assertThat(snapshots.statusCode()).isEqualTo(200);
+      assertThat(snapshots.body()).contains("taskStats");
+      demo = running.terminate(Duration.ofSeconds(60));
+    }
 
     assertThat(demo.code()).as(demo.outText() + demo.errText()).isZero();
     assertThat(demo.outText())
@@ -158,6 +170,8 @@ class CommandLineIT {
         .contains("+ container xray-daemon (image public.ecr.aws/xray/aws-xray-daemon:3.3.7")
         .contains("ECS Exec on")
         .contains("ActionReverted   like-service back on like-service:1")
+        .contains("- container xray-daemon")
+        .containsPattern("\\d\\d:\\d\\d \\(ECS \\d\\d:\\d\\d\\)  ")
         .contains("Authorization: Bearer demo-token")
         .contains("Story complete after")
         .containsPattern("HTTP API on http://127\\.0\\.0\\.1:\\d+")

@@ -78,6 +78,11 @@ class ControllerIT {
         .satisfies(f -> assertThat(f.summary()).contains("expired"));
     assertThat(world.findings(FindingKind.ActionReverted))
         .singleElement()
-        .satisfies(f -> assertThat(f.summary()).startsWith("like-service back on like-service:1"));
+        .satisfies(
+            f ->
+                assertThat(f.summary())
+                    .startsWith("like-service back on like-service:1 (no session left): ")
+                    .as("what the revert removed")
+                    .contains("environment LOGLEVEL: \"DEBUG\" -> \"ERROR\""));
   }
 }
