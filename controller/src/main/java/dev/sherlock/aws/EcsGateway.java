@@ -123,6 +123,15 @@ public final class EcsGateway {
     return described;
   }
 
+  /** Deregisters a revision (it stays describable as INACTIVE, as ECS keeps them). */
+  public void deregister(String arn) {
+    guard.call(
+        "ecs.taskdef-modify",
+        "DeregisterTaskDefinition",
+        () -> ecs.deregisterTaskDefinition(b -> b.taskDefinition(arn)));
+    revisions.remove(arn);
+  }
+
   public Service updateService(UpdateServiceRequest request) {
     return guard
         .call("ecs.service-modify", "UpdateService", () -> ecs.updateService(request))

@@ -26,6 +26,7 @@ public final class SherlockMetrics {
           new String[] {"ecs", "ListClusters"},
           new String[] {"ecs", "DescribeTaskDefinition"},
           new String[] {"ecs", "RegisterTaskDefinition"},
+          new String[] {"ecs", "DeregisterTaskDefinition"},
           new String[] {"ecs", "UpdateService"},
           new String[] {"ecs", "ListTasks"},
           new String[] {"ecs", "DescribeTasks"},

@@ -11,7 +11,9 @@ import dev.sherlock.overlay.TaskDefinitionDiff;
 import dev.sherlock.overlay.TaskDefinitionOverlay;
 import dev.sherlock.plan.PlanPrinter;
 import dev.sherlock.policy.Action;
+import dev.sherlock.policy.Durations;
 import dev.sherlock.session.CapacityChange;
+import dev.sherlock.session.ManagedRevision;
 import dev.sherlock.session.Session;
 import dev.sherlock.session.Sessions;
 import dev.sherlock.snapshot.SnapshotTaker;
@@ -19,10 +21,16 @@ import jakarta.inject.Singleton;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.Deque;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import software.amazon.awssdk.services.ecs.model.DescribeTaskDefinitionResponse;
 import software.amazon.awssdk.services.ecs.model.Service;
 import software.amazon.awssdk.services.ecs.model.UpdateServiceRequest;
@@ -47,7 +55,15 @@ import software.amazon.awssdk.services.ecs.model.UpdateServiceRequest;
  */
 @Singleton
 public final class ServiceReconciler {
+  private static final org.slf4j.Logger LOG =
+      org.slf4j.LoggerFactory.getLogger(ServiceReconciler.class);
   private static final Duration WATCH_ROLLOUT = Duration.ofSeconds(15);
+
+  /** The same change of one service this often within the window had no lasting effect. */
+  private static final int LOOP_LIMIT = 3;
+
+  private static final Duration LOOP_WINDOW = Duration.ofMinutes(30);
+  private final Map<String, Deque<Instant>> changesMade = new ConcurrentHashMap<>();
   private static final Duration BUDGET_WAIT = Duration.ofMinutes(5);
 
   private final EcsGateway ecs;
@@ -81,6 +97,7 @@ public final class ServiceReconciler {
       return Result.done();
     }
     Service service = described.get();
+    deregisterUnused(service); // before this reconcile changes anything: as ECS describes it now
     Instant now = clock.instant();
     List<Session> current = new ArrayList<>();
     for (Session s : open) {
@@ -91,13 +108,10 @@ public final class ServiceReconciler {
       }
     }
     DescribeTaskDefinitionResponse running = ecs.taskDefinition(service.taskDefinition());
-    boolean runsOverlay =
-        TaskDefinitionOverlay.tag(running, TaskDefinitionOverlay.TAG_MANAGED).isPresent();
+    Optional<ManagedRevision> managed = managed(running, serviceArn);
+    boolean runsOverlay = managed.isPresent();
     DescribeTaskDefinitionResponse base =
-        runsOverlay
-            ? ecs.taskDefinition(
-                TaskDefinitionOverlay.tag(running, TaskDefinitionOverlay.TAG_BASE).orElseThrow())
-            : running;
+        runsOverlay ? ecs.taskDefinition(managed.get().base()) : running;
     String baseArn = base.taskDefinition().taskDefinitionArn();
 
     List<Session> live = new ArrayList<>();
@@ -141,14 +155,22 @@ public final class ServiceReconciler {
     String baseArn = base.taskDefinition().taskDefinitionArn();
     String target = baseArn;
     Optional<TaskDefinitionOverlay.Result> registration = Optional.empty();
+    String wanted =
+        overlay.changesTaskDefinition() ? TaskDefinitionOverlay.hash(overlay) : "the base itself";
+    boolean onWanted =
+        overlay.changesTaskDefinition()
+            ? managed(running, service.serviceArn())
+                .map(m -> m.base().equals(baseArn) && m.overlayHash().equals(wanted))
+                .orElse(false)
+            : baseArn.equals(service.taskDefinition());
+    if ((!onWanted || wantExec != execNow)
+        && repeatsWithoutEffect(
+            service, "%s with %s, exec %s".formatted(baseArn, wanted, wantExec), enforced)) {
+      return Result.done();
+    }
     if (overlay.changesTaskDefinition()) {
-      String hash = TaskDefinitionOverlay.hash(overlay);
-      boolean current =
-          TaskDefinitionOverlay.tag(running, TaskDefinitionOverlay.TAG_BASE)
-                  .equals(Optional.of(baseArn))
-              && TaskDefinitionOverlay.tag(running, TaskDefinitionOverlay.TAG_OVERLAY)
-                  .equals(Optional.of(hash));
-      if (current) {
+      String hash = wanted;
+      if (onWanted) {
         target = running.taskDefinition().taskDefinitionArn();
       } else {
         if (!sessions.mayMutate()) {
@@ -165,6 +187,7 @@ public final class ServiceReconciler {
         var registered = ecs.register(result.request());
         sessions.mutated();
         target = registered.taskDefinition().taskDefinitionArn();
+        sessions.saveRevision(new ManagedRevision(target, service.serviceArn(), baseArn, hash));
       }
     }
     boolean changeRevision = !target.equals(service.taskDefinition());
@@ -347,6 +370,87 @@ public final class ServiceReconciler {
     Session rebased = s.withBase(baseArn);
     sessions.save(rebased);
     return rebased;
+  }
+
+  /**
+   * Deregisters the revisions Sherlock registered for this service that nothing runs any more: not
+   * the service's revision, not in any of its deployments, and no deployment still rolling
+   * (ecs-deploy likewise deregisters the revision it replaces). Session overlays do not pile up as
+   * ACTIVE revisions. A failure is left for the next reconcile; it changes nothing that runs.
+   */
+  private void deregisterUnused(Service service) {
+    if (deploying(service)) {
+      return;
+    }
+    Set<String> inUse = new HashSet<>();
+    inUse.add(service.taskDefinition());
+    service.deployments().forEach(d -> inUse.add(d.taskDefinition()));
+    for (ManagedRevision revision : sessions.revisionsOf(service.serviceArn())) {
+      if (inUse.contains(revision.arn())) {
+        continue;
+      }
+      try {
+        ecs.deregister(revision.arn());
+        sessions.forgetRevision(revision.arn());
+      } catch (RuntimeException e) {
+        LOG.debug("deregistering {} failed; next reconcile: {}", revision.arn(), e.toString());
+      }
+    }
+  }
+
+  /**
+   * Whether a revision is one of Sherlock's, and on which base with which overlay: from its tags,
+   * or from Sherlock's own record of what it registered when the tags do not come back.
+   */
+  private Optional<ManagedRevision> managed(
+      DescribeTaskDefinitionResponse revision, String serviceArn) {
+    String arn = revision.taskDefinition().taskDefinitionArn();
+    if (TaskDefinitionOverlay.tag(revision, TaskDefinitionOverlay.TAG_MANAGED).isPresent()) {
+      return Optional.of(
+          new ManagedRevision(
+              arn,
+              serviceArn,
+              TaskDefinitionOverlay.tag(revision, TaskDefinitionOverlay.TAG_BASE).orElseThrow(),
+              TaskDefinitionOverlay.tag(revision, TaskDefinitionOverlay.TAG_OVERLAY).orElse("")));
+    }
+    return sessions.revision(arn);
+  }
+
+  /**
+   * The loop breaker: when the same change of a service has been made {@link #LOOP_LIMIT} times
+   * within {@link #LOOP_WINDOW} - each time undone by something else, a pipeline that redeploys, an
+   * API that does not keep what it is told - making it again would only spend the mutation budget.
+   * It stops with one {@code Error} finding, until the window has passed or the change differs.
+   */
+  private boolean repeatsWithoutEffect(Service service, String change, List<Session> enforced) {
+    Instant now = clock.instant();
+    Deque<Instant> times =
+        changesMade.computeIfAbsent(service.serviceArn() + " " + change, k -> new ArrayDeque<>());
+    synchronized (times) {
+      while (!times.isEmpty() && times.peekFirst().isBefore(now.minus(LOOP_WINDOW))) {
+        times.removeFirst();
+      }
+      if (times.size() < LOOP_LIMIT) {
+        times.addLast(now);
+        return false;
+      }
+      if (times.size() == LOOP_LIMIT) {
+        times.addLast(now); // the finding is recorded once per episode
+        findings.record(
+            FindingKind.Error,
+            enforced.isEmpty()
+                ? Findings.Subject.of(
+                    ServiceArns.cluster(service.serviceArn()), service.serviceName(), null, null)
+                : Sessions.subject(enforced.getFirst()),
+            "%s was changed the same way %d times within %s and it did not last (is something redeploying it?); Sherlock stops changing it until %s"
+                .formatted(
+                    service.serviceName(),
+                    LOOP_LIMIT,
+                    Durations.format(LOOP_WINDOW),
+                    times.peekFirst().plus(LOOP_WINDOW)));
+      }
+      return true;
+    }
   }
 
   private boolean endedMeanwhile(List<Session> enforced) {

@@ -259,6 +259,23 @@ public final class Sessions {
     store.clearExecBefore(serviceArn);
   }
 
+  /** See {@link SessionStore#saveRevision}. */
+  public void saveRevision(ManagedRevision revision) {
+    store.saveRevision(revision);
+  }
+
+  public Optional<ManagedRevision> revision(String arn) {
+    return store.revision(arn);
+  }
+
+  public List<ManagedRevision> revisionsOf(String serviceArn) {
+    return store.revisionsOf(serviceArn);
+  }
+
+  public void forgetRevision(String arn) {
+    store.forgetRevision(arn);
+  }
+
   public Optional<Session> find(String id) {
     return store.session(id);
   }

@@ -1,6 +1,7 @@
 package dev.sherlock.store;
 
 import dev.sherlock.session.CapacityChange;
+import dev.sherlock.session.ManagedRevision;
 import dev.sherlock.session.Session;
 import java.util.List;
 import java.util.Optional;
@@ -45,6 +46,18 @@ public interface SessionStore {
   void saveExecBefore(String serviceArn, boolean enabled);
 
   void clearExecBefore(String serviceArn);
+
+  /** Records a revision Sherlock registered. */
+  void saveRevision(ManagedRevision revision);
+
+  /** The revision Sherlock registered under this ARN, if it did. */
+  Optional<ManagedRevision> revision(String arn);
+
+  /** Every revision Sherlock registered for a service and has not deregistered. */
+  List<ManagedRevision> revisionsOf(String serviceArn);
+
+  /** Forgets a revision once it is deregistered. */
+  void forgetRevision(String arn);
 
   /** The newest sessions first, at most {@code limit}. */
   List<Session> recent(int limit);

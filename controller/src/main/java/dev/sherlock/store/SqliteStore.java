@@ -9,6 +9,7 @@ import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
 import dev.sherlock.config.SherlockConfig;
 import dev.sherlock.finding.Finding;
 import dev.sherlock.session.CapacityChange;
+import dev.sherlock.session.ManagedRevision;
 import dev.sherlock.session.Session;
 import io.micronaut.context.annotation.Bean;
 import jakarta.inject.Singleton;
@@ -76,6 +77,8 @@ public final class SqliteStore implements SessionStore, FindingStore, AutoClosea
             "CREATE TABLE IF NOT EXISTS capacity (service_arn TEXT PRIMARY KEY, body TEXT NOT NULL)");
         s.execute(
             "CREATE TABLE IF NOT EXISTS exec_before (service_arn TEXT PRIMARY KEY, body TEXT NOT NULL)");
+        s.execute(
+            "CREATE TABLE IF NOT EXISTS revisions (arn TEXT PRIMARY KEY, service_arn TEXT NOT NULL, body TEXT NOT NULL)");
       }
     } catch (SQLException | IOException e) {
       throw new IllegalStateException(
@@ -168,6 +171,34 @@ public final class SqliteStore implements SessionStore, FindingStore, AutoClosea
   @Override
   public void clearExecBefore(String serviceArn) {
     write("DELETE FROM exec_before WHERE service_arn = ?", serviceArn);
+  }
+
+  @Override
+  public void saveRevision(ManagedRevision revision) {
+    write(
+        "INSERT OR REPLACE INTO revisions(arn, service_arn, body) VALUES (?, ?, ?)",
+        revision.arn(),
+        revision.serviceArn(),
+        json(revision));
+  }
+
+  @Override
+  public Optional<ManagedRevision> revision(String arn) {
+    return read("SELECT body FROM revisions WHERE arn = ?", ManagedRevision.class, arn).stream()
+        .findFirst();
+  }
+
+  @Override
+  public List<ManagedRevision> revisionsOf(String serviceArn) {
+    return read(
+        "SELECT body FROM revisions WHERE service_arn = ? ORDER BY arn",
+        ManagedRevision.class,
+        serviceArn);
+  }
+
+  @Override
+  public void forgetRevision(String arn) {
+    write("DELETE FROM revisions WHERE arn = ?", arn);
   }
 
   @Override

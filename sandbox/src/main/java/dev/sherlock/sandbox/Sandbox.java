@@ -210,6 +210,11 @@ public final class Sandbox implements AutoCloseable {
     return faults;
   }
 
+  /** The ECS control plane, for its fault modes. */
+  public Ecs ecs() {
+    return ecs;
+  }
+
   /** What goes wrong with which service next. */
   public Scenario scenario() {
     return scenario;

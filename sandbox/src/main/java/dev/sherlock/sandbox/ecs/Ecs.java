@@ -196,11 +196,23 @@ public final class Ecs implements JsonApi {
 
   // --------------------------------------------------------- task definitions
 
+  /**
+   * Answer task-definition calls without their tags, as some ECS emulators do - a fault mode for
+   * tests of a controller that must not depend on tags alone.
+   */
+  public void answerWithoutTaskDefinitionTags(boolean without) {
+    this.withoutTaskDefinitionTags = without;
+  }
+
+  private volatile boolean withoutTaskDefinitionTags;
+
   private JsonNode registerTaskDefinition(JsonNode request, Instant now) {
     TaskDefinitionStore.Revision revision = state.taskDefinitions.register(request, now);
     ObjectNode response = Json.object();
     response.set("taskDefinition", revision.definition);
-    response.set("tags", Tags.toJson(revision.tags));
+    if (!withoutTaskDefinitionTags) {
+      response.set("tags", Tags.toJson(revision.tags));
+    }
     return response;
   }
 
@@ -209,7 +221,7 @@ public final class Ecs implements JsonApi {
         state.taskDefinitions.require(Json.requiredText(request, "taskDefinition"));
     ObjectNode response = Json.object();
     response.set("taskDefinition", revision.definition);
-    if (Json.texts(request, "include").contains("TAGS")) {
+    if (Json.texts(request, "include").contains("TAGS") && !withoutTaskDefinitionTags) {
       response.set("tags", Tags.toJson(revision.tags));
     }
     return response;
