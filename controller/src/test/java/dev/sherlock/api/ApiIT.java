@@ -192,7 +192,11 @@ class ApiIT {
 
     String id = world.sessionIds().getFirst();
     assertThat(CommandLineRun.of("debug", "end", id, "--api", api.toString()).err())
-        .contains("a valid bearer token is required");
+        .contains("this needs the API token: pass --token T or export SHERLOCK_API_TOKEN");
+    assertThat(
+            CommandLineRun.of("debug", "end", id, "--api", api.toString(), "--token", "guess")
+                .err())
+        .contains("a valid bearer token is required (this needs the API token");
     CommandLineRun end =
         CommandLineRun.of("debug", "end", id, "--api", api.toString(), "--token", "s3cret");
     assertThat(end.exitCode()).as(end.err()).isZero();
