@@ -111,7 +111,7 @@ public final class SqsEventSource implements AutoCloseable {
             "SQS",
             "queue %s does not exist; run `sherlock install` to create the rule and queue"
                 .formatted(config.queueName()));
-        pause = sleep(Duration.ofSeconds(30));
+        pause = sleep(pause);
       } catch (RuntimeException e) {
         if (!running) {
           return;

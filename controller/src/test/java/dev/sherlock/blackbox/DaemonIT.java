@@ -20,6 +20,10 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
+import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
+import software.amazon.awssdk.regions.Region;
+import software.amazon.awssdk.services.sqs.SqsClient;
 
 /**
  * {@code sherlock run} as a platform team runs it, every step a separate process started the way
@@ -179,6 +183,69 @@ class DaemonIT {
           SHERLOCK.run("findings", "--api", api2, "--kind", "SessionOpened", "--output", "json");
       assertThat(opened.out().stream().filter(l -> l.contains("git-inc-4711"))).hasSize(1);
       assertThat(again.terminate(Duration.ofSeconds(60)).code()).isZero();
+    }
+  }
+
+  /** Someone deletes the queue under a running daemon, then recreates it. */
+  @Test
+  void anOutageIsOneLineEachWayAndReadinessTellsIt() throws Exception {
+    Launcher.Exit install =
+        SHERLOCK.run(
+            "install", "--endpoint", endpoint, "--region", "us-east-1", "--queue", "outage-q");
+    assertThat(install.code()).as(install.errText()).isZero();
+    try (SqsClient sqs =
+            SqsClient.builder()
+                .endpointOverride(URI.create(endpoint))
+                .region(Region.US_EAST_1)
+                .credentialsProvider(
+                    StaticCredentialsProvider.create(AwsBasicCredentials.create("t", "t")))
+                .build();
+        Launcher.Running daemon =
+            SHERLOCK.start(
+                "run",
+                "--endpoint",
+                endpoint,
+                "--region",
+                "us-east-1",
+                "--queue",
+                "outage-q",
+                "--data-dir",
+                dir.resolve("d").toString(),
+                "--port",
+                "0",
+                "--log-format",
+                "json",
+                "--policies",
+                "policies")) {
+      String api =
+          json(daemon.awaitLine(l -> l.contains("\"api\":"), Duration.ofMinutes(1)))
+              .path("api")
+              .asText();
+      await("readiness UP")
+          .atMost(Duration.ofMinutes(1))
+          .until(() -> get(api + "/health/readiness").statusCode() == 200);
+
+      String url = sqs.getQueueUrl(b -> b.queueName("outage-q")).queueUrl();
+      sqs.deleteQueue(b -> b.queueUrl(url));
+
+      await("readiness DOWN")
+          .atMost(Duration.ofMinutes(1))
+          .until(() -> get(api + "/health/readiness").statusCode() == 503);
+      JsonNode down = json(get(api + "/health/readiness").body());
+      assertThat(down.path("checks").path("dependencies").path("SQS").path("cause").asText())
+          .contains("queue outage-q does not exist; run `sherlock install`");
+      sqs.createQueue(b -> b.queueName("outage-q"));
+      await("readiness UP again")
+          .atMost(Duration.ofMinutes(2))
+          .until(() -> get(api + "/health/readiness").statusCode() == 200);
+
+      List<String> lines = daemon.out();
+      assertThat(lines.stream().filter(l -> l.contains("SQS is unavailable"))).hasSize(1);
+      assertThat(lines.stream().filter(l -> l.contains("SQS is reachable again"))).hasSize(1);
+      assertThat(daemon.terminate(Duration.ofSeconds(60)).code()).isZero();
+    } finally {
+      // The rule feeds the other tests' queue again.
+      SHERLOCK.run("install", "--endpoint", endpoint, "--region", "us-east-1");
     }
   }
 
