@@ -14,6 +14,7 @@ import software.amazon.awssdk.services.ecs.model.DesiredStatus;
 import software.amazon.awssdk.services.ecs.model.RegisterTaskDefinitionRequest;
 import software.amazon.awssdk.services.ecs.model.Service;
 import software.amazon.awssdk.services.ecs.model.ServiceField;
+import software.amazon.awssdk.services.ecs.model.Tag;
 import software.amazon.awssdk.services.ecs.model.Task;
 import software.amazon.awssdk.services.ecs.model.TaskDefinitionField;
 import software.amazon.awssdk.services.ecs.model.UpdateServiceRequest;
@@ -121,6 +122,28 @@ public final class EcsGateway {
             .build();
     revisions.put(response.taskDefinition().taskDefinitionArn(), described);
     return described;
+  }
+
+  /** Sets tags on a service (or any ECS resource). */
+  public void tag(String resourceArn, Map<String, String> tags) {
+    guard.call(
+        "ecs.tag",
+        "TagResource",
+        () ->
+            ecs.tagResource(
+                b ->
+                    b.resourceArn(resourceArn)
+                        .tags(
+                            tags.entrySet().stream()
+                                .map(e -> Tag.builder().key(e.getKey()).value(e.getValue()).build())
+                                .toList())));
+  }
+
+  public void untag(String resourceArn, List<String> keys) {
+    guard.call(
+        "ecs.tag",
+        "UntagResource",
+        () -> ecs.untagResource(b -> b.resourceArn(resourceArn).tagKeys(keys)));
   }
 
   /** Deregisters a revision (it stays describable as INACTIVE, as ECS keeps them). */

@@ -123,9 +123,12 @@ public final class Controller implements AutoCloseable {
         "sherlock.sessions.active", "Debug sessions open", () -> sessions.active().size());
     publisher.start();
     sessions.onChange(queue::add);
-    policies.listen(this::syncGitSessions);
     policies.start();
+    // Recovery first: what it rebuilds from ECS (sessions that ended) decides which DebugSession
+    // documents still open.
     recovery.recover().forEach(queue::add);
+    policies.listen(this::syncGitSessions);
+    syncGitSessions(policies.current());
     sessions.active().forEach(s -> queue.add(s.serviceArn()));
     for (int i = 0; i < config.workers(); i++) {
       threads.add(Thread.ofVirtual().name("sherlock-worker-" + i).start(this::work));

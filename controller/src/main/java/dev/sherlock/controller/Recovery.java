@@ -5,10 +5,13 @@ import dev.sherlock.finding.FindingKind;
 import dev.sherlock.finding.Findings;
 import dev.sherlock.overlay.TaskDefinitionOverlay;
 import dev.sherlock.reconcile.ServiceArns;
+import dev.sherlock.reconcile.ServiceMemory;
+import dev.sherlock.session.CapacityChange;
 import dev.sherlock.session.Session;
 import dev.sherlock.session.Sessions;
 import dev.sherlock.source.PolicySource;
 import dev.sherlock.source.Selection;
+import dev.sherlock.source.ServiceCache;
 import dev.sherlock.store.SessionStore;
 import jakarta.inject.Singleton;
 import java.time.Clock;
@@ -16,6 +19,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import software.amazon.awssdk.services.ecs.model.DescribeTaskDefinitionResponse;
 import software.amazon.awssdk.services.ecs.model.Service;
@@ -25,7 +29,9 @@ import software.amazon.awssdk.services.ecs.model.Service;
  * Sherlock's overlay revisions carries, in that revision's tags, the sessions, their policies, the
  * base revision and the latest expiry. Sessions found there that the store does not know are
  * recreated (origin RECOVERED) with that expiry - so an expired one is reverted at once, and a live
- * one runs out its time.
+ * one runs out its time. The services' own tags ({@link ServiceMemory}) give back the sessions that
+ * ended and what Sherlock must put back (ECS Exec, capacity), so nothing reopens and nothing stays
+ * raised.
  */
 @Singleton
 public final class Recovery {
@@ -58,6 +64,9 @@ public final class Recovery {
       return recovered;
     }
     for (Service service : services) {
+      if (restoreMemory(service)) {
+        recovered.add(service.serviceArn());
+      }
       DescribeTaskDefinitionResponse running = ecs.taskDefinition(service.taskDefinition());
       if (TaskDefinitionOverlay.tag(running, TaskDefinitionOverlay.TAG_MANAGED).isPresent()
           && rebuild(service, running)) {
@@ -121,6 +130,66 @@ public final class Recovery {
       any = true;
     }
     return any;
+  }
+
+  /**
+   * What the service's {@link ServiceMemory} tags remember and the store has lost: sessions that
+   * ended (stored as ENDED, so a DebugSession still in git does not open again), the ECS Exec
+   * setting and the capacity to put back.
+   *
+   * @return whether there is something to put back (the service needs a reconcile)
+   */
+  private boolean restoreMemory(Service service) {
+    Map<String, String> tags = ServiceCache.tags(service);
+    String arn = service.serviceArn();
+    for (ServiceMemory.Ended ended : ServiceMemory.ended(tags)) {
+      if (store.session(ended.id()).isPresent()) {
+        continue;
+      }
+      store.save(
+          new Session(
+              ended.id(),
+              "(unknown)",
+              List.of(),
+              ServiceArns.cluster(arn),
+              arn,
+              service.serviceName(),
+              Session.Origin.RECOVERED,
+              "remembered by the service's tag " + ServiceMemory.TAG_ENDED,
+              Session.State.ENDED,
+              ended.at(),
+              ended.at(),
+              Optional.of(ended.at()),
+              Optional.of("ended before the store was lost"),
+              false,
+              Optional.empty(),
+              Optional.empty(),
+              Optional.empty(),
+              false,
+              true));
+    }
+    boolean putBack = false;
+    Optional<Boolean> exec = ServiceMemory.execBefore(tags);
+    if (exec.isPresent() && store.execBefore(arn).isEmpty()) {
+      store.saveExecBefore(arn, exec.get());
+      putBack = true;
+    }
+    Optional<CapacityChange> capacity = ServiceMemory.capacity(tags);
+    if (capacity.isPresent() && store.capacity(arn).isEmpty()) {
+      store.saveCapacity(arn, capacity.get());
+      putBack = true;
+    }
+    if (putBack) {
+      findings.record(
+          FindingKind.Drift,
+          Findings.Subject.of(ServiceArns.cluster(arn), service.serviceName(), null, null),
+          "%s: what Sherlock changed and must put back was recovered from its tag %s: %s"
+              .formatted(
+                  service.serviceName(),
+                  ServiceMemory.TAG_BEFORE,
+                  tags.get(ServiceMemory.TAG_BEFORE)));
+    }
+    return putBack;
   }
 
   private static List<String> split(String value) {

@@ -17,6 +17,7 @@ import dev.sherlock.session.ManagedRevision;
 import dev.sherlock.session.Session;
 import dev.sherlock.session.Sessions;
 import dev.sherlock.snapshot.SnapshotTaker;
+import dev.sherlock.source.ServiceCache;
 import jakarta.inject.Singleton;
 import java.time.Clock;
 import java.time.Duration;
@@ -26,6 +27,7 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.Deque;
 import java.util.HashSet;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -134,6 +136,7 @@ public final class ServiceReconciler {
     Result result = converge(service, running, base, enforced, merged);
     scale(service, enforced, merged.overlay().minCapacity());
     capture(live, service);
+    remember(service);
     for (Session s : live) {
       result = result.soonest(Result.after(Duration.between(now, s.expiresAt())));
     }
@@ -370,6 +373,33 @@ public final class ServiceReconciler {
     Session rebased = s.withBase(baseArn);
     sessions.save(rebased);
     return rebased;
+  }
+
+  /**
+   * Keeps the service's {@link ServiceMemory} tags in step with the store - the sessions that
+   * ended, what to put back - so that a lost store reopens nothing and restores everything. Only a
+   * difference costs a call.
+   */
+  private void remember(Service service) {
+    String arn = service.serviceArn();
+    Map<String, String> now = ServiceCache.tags(service);
+    Map<String, String> set = new LinkedHashMap<>();
+    List<String> remove = new ArrayList<>();
+    ServiceMemory.tags(sessions.ofService(arn), sessions.execBefore(arn), sessions.capacity(arn))
+        .forEach(
+            (key, value) -> {
+              if (value.isPresent() && !value.get().equals(now.get(key))) {
+                set.put(key, value.get());
+              } else if (value.isEmpty() && now.containsKey(key)) {
+                remove.add(key);
+              }
+            });
+    if (!set.isEmpty()) {
+      ecs.tag(arn, set);
+    }
+    if (!remove.isEmpty()) {
+      ecs.untag(arn, remove);
+    }
   }
 
   /**

@@ -230,6 +230,11 @@ public final class Sessions {
     return store.active();
   }
 
+  /** Every session of a service, ended ones too, oldest first. */
+  public List<Session> ofService(String serviceArn) {
+    return store.ofService(serviceArn);
+  }
+
   public List<Session> activeOn(String serviceArn) {
     return store.ofService(serviceArn).stream().filter(Session::active).toList();
   }

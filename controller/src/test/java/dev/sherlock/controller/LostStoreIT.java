@@ -1,0 +1,170 @@
+package dev.sherlock.controller;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.sherlock.finding.FindingKind;
+import dev.sherlock.sandbox.workload.Scenario;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Map;
+import java.util.stream.Collectors;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import software.amazon.awssdk.services.applicationautoscaling.ApplicationAutoScalingClient;
+import software.amazon.awssdk.services.applicationautoscaling.model.ScalableDimension;
+import software.amazon.awssdk.services.applicationautoscaling.model.ServiceNamespace;
+import software.amazon.awssdk.services.ecs.model.Tag;
+
+/**
+ * The store is lost between two runs (a new task without its disk). What the services' tags
+ * remember is enough: a DebugSession still in git that already ran does not open again, and a
+ * capacity floor Sherlock raised is put back.
+ */
+class LostStoreIT {
+  @TempDir Path root;
+  private ControllerWorld world;
+
+  @AfterEach
+  void stop() {
+    world.close();
+  }
+
+  @Test
+  void aDebugSessionThatRanDoesNotOpenAgain() throws IOException {
+    world = new ControllerWorld(root);
+    world.policy(
+        "debug.yaml",
+        """
+        apiVersion: sherlock.dev/v1alpha1
+        kind: DebugPolicy
+        metadata: {name: debug-logs}
+        spec:
+          target: {cluster: mysfits, services: [like-service]}
+          triggers: [{taskStopped: {exitCodes: [137]}}]
+          actions: [{setEnvironment: {container: like-service, variables: {LOGLEVEL: DEBUG}}}]
+        """);
+    world.policy(
+        "inc-1.yaml",
+        """
+        apiVersion: sherlock.dev/v1alpha1
+        kind: DebugSession
+        metadata: {name: inc-1}
+        spec:
+          policy: debug-logs
+          target: {cluster: mysfits, service: like-service}
+          duration: 10m
+          reason: INC-1
+        """);
+    world.start();
+    world.advanceUntil(
+        Duration.ofSeconds(5),
+        () -> world.runningRevision("like-service").equals("like-service:2"));
+    world.advanceUntil(
+        Duration.ofMinutes(1),
+        () ->
+            world.runningRevision("like-service").equals("like-service:1")
+                && serviceTags("like-service")
+                    .getOrDefault("sherlock:ended", "")
+                    .contains("git-inc-1@"));
+
+    world.stop();
+    deleteStore();
+    world.start();
+    world.controller.resyncNow();
+    long reconciles = world.controller.reconciles();
+    world.advanceUntil(
+        Duration.ofSeconds(30), () -> world.controller.reconciles() > reconciles + 2);
+
+    assertThat(world.sessions()).as("nothing reopened").isEmpty();
+    assertThat(world.findings(FindingKind.SessionOpened)).isEmpty();
+    assertThat(world.runningRevision("like-service")).isEqualTo("like-service:1");
+    assertThat(world.sandbox.calls().count("ecs", "RegisterTaskDefinition", "ok")).isEqualTo(1);
+  }
+
+  @Test
+  void aRaisedCapacityFloorIsPutBack() throws IOException {
+    world = new ControllerWorld(root);
+    try (ApplicationAutoScalingClient autoScaling =
+        world.client(ApplicationAutoScalingClient.builder())) {
+      autoScaling.registerScalableTarget(
+          b ->
+              b.serviceNamespace(ServiceNamespace.ECS)
+                  .resourceId("service/mysfits/monolith")
+                  .scalableDimension(ScalableDimension.ECS_SERVICE_DESIRED_COUNT)
+                  .minCapacity(2)
+                  .maxCapacity(3));
+      world.policy(
+          "capacity.yaml",
+          """
+          apiVersion: sherlock.dev/v1alpha1
+          kind: DebugPolicy
+          metadata: {name: monolith-capacity}
+          spec:
+            target: {cluster: mysfits, services: [monolith]}
+            triggers: [{taskStopped: {exitCodes: [137]}}]
+            actions: [{scaleCapacity: {minAtLeast: 4}}]
+            session: {duration: 30m}
+          """);
+      world.start();
+      world
+          .sandbox
+          .scenario()
+          .add(new Scenario.OomKill("mysfits", "monolith", Duration.ofSeconds(5)));
+      world.advanceUntil(Duration.ofSeconds(5), () -> !world.sessions().isEmpty());
+      world.sandbox.scenario().clear();
+      world.advanceUntil(
+          Duration.ofSeconds(5),
+          () ->
+              minCapacity(autoScaling) == 4
+                  && serviceTags("monolith")
+                      .getOrDefault("sherlock:before", "")
+                      .contains("capacity="));
+
+      world.stop();
+      deleteStore();
+      world.start();
+
+      world.advanceUntil(Duration.ofSeconds(5), () -> minCapacity(autoScaling) == 2);
+      assertThat(
+              autoScaling
+                  .describeScalableTargets(b -> b.serviceNamespace(ServiceNamespace.ECS))
+                  .scalableTargets()
+                  .getFirst()
+                  .maxCapacity())
+          .isEqualTo(3);
+      assertThat(world.findings(FindingKind.Drift))
+          .anySatisfy(
+              f -> assertThat(f.summary()).contains("recovered from its tag sherlock:before"));
+      world.advanceUntil(
+          Duration.ofSeconds(5), () -> !serviceTags("monolith").containsKey("sherlock:before"));
+    }
+  }
+
+  private Map<String, String> serviceTags(String service) {
+    return world
+        .ecs
+        .listTagsForResource(b -> b.resourceArn(world.service(service).serviceArn()))
+        .tags()
+        .stream()
+        .collect(Collectors.toMap(Tag::key, Tag::value));
+  }
+
+  private static int minCapacity(ApplicationAutoScalingClient autoScaling) {
+    return autoScaling
+        .describeScalableTargets(b -> b.serviceNamespace(ServiceNamespace.ECS))
+        .scalableTargets()
+        .getFirst()
+        .minCapacity();
+  }
+
+  private void deleteStore() throws IOException {
+    try (var files = Files.list(world.data)) {
+      for (Path file : files.toList()) {
+        Files.delete(file);
+      }
+    }
+  }
+}
