@@ -242,6 +242,9 @@ public final class Controller implements AutoCloseable {
               lastResyncError = Optional.empty();
               dependencies.up("ECS");
             } catch (RuntimeException e) {
+              if (!running) {
+                return; // interrupted by close(): not an outage
+              }
               lastResyncError = Optional.of(UserError.oneLine(e));
               dependencies.down("ECS", "resync failed: " + UserError.oneLine(e));
             }
@@ -257,7 +260,9 @@ public final class Controller implements AutoCloseable {
               dependencies.up("CloudWatch");
             }
           } catch (RuntimeException e) {
-            dependencies.down("CloudWatch", "metric poll failed: " + UserError.oneLine(e));
+            if (running) {
+              dependencies.down("CloudWatch", "metric poll failed: " + UserError.oneLine(e));
+            }
           }
         });
   }

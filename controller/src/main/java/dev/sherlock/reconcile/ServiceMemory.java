@@ -37,7 +37,8 @@ public final class ServiceMemory {
     Map<String, Optional<String>> tags = new LinkedHashMap<>();
     StringBuilder ended = new StringBuilder();
     sessionsOfService.stream()
-        .filter(s -> !s.active() && s.endedAt().isPresent())
+        // A dry run changed nothing, so there is nothing of it to remember (nor a tag to write).
+        .filter(s -> !s.active() && !s.dryRun() && s.endedAt().isPresent())
         .sorted(Comparator.comparing((Session s) -> s.endedAt().get()).reversed())
         .map(s -> s.id() + "@" + s.endedAt().get().getEpochSecond())
         .forEach(

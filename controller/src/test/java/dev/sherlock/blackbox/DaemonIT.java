@@ -155,6 +155,27 @@ class DaemonIT {
                       .run("findings", "--api", api, "--kind", "ActionReverted")
                       .outText()
                       .contains("monolith back on monolith:1"));
+      Launcher.Exit sessionsJson = SHERLOCK.run("debug", "list", "--api", api, "--output", "json");
+      assertThat(sessionsJson.out())
+          .anySatisfy(l -> assertThat(json(l).path("id").asText()).isEqualTo(id));
+      Launcher.Exit recent =
+          SHERLOCK.run(
+              "findings",
+              "--api",
+              api,
+              "--policy",
+              "like-5xx-xray",
+              "--cluster",
+              "mysfits",
+              "--since",
+              "1h",
+              "--limit",
+              "2",
+              "--follow",
+              "--for",
+              "2s");
+      assertThat(recent.code()).as(recent.errText()).isZero();
+      assertThat(recent.out()).isNotEmpty().allMatch(l -> l.contains("mysfits/monolith"));
       Launcher.Exit findings = SHERLOCK.run("findings", "--api", api, "--service", "monolith");
       assertThat(findings.code()).isZero();
       assertThat(findings.outText())
@@ -243,9 +264,69 @@ class DaemonIT {
       assertThat(lines.stream().filter(l -> l.contains("SQS is unavailable"))).hasSize(1);
       assertThat(lines.stream().filter(l -> l.contains("SQS is reachable again"))).hasSize(1);
       assertThat(daemon.terminate(Duration.ofSeconds(60)).code()).isZero();
+      Launcher.Exit uninstall =
+          SHERLOCK.run(
+              "uninstall", "--endpoint", endpoint, "--region", "us-east-1", "--queue", "outage-q");
+      assertThat(uninstall.outText())
+          .isEqualTo("removed rule sherlock-ecs-events and queue outage-q and queue outage-q-dlq");
     } finally {
       // The rule feeds the other tests' queue again.
       SHERLOCK.run("install", "--endpoint", endpoint, "--region", "us-east-1");
+    }
+  }
+
+  /**
+   * A dry run as a person starts it at a terminal: text logs at DEBUG, credentials and region from
+   * a named profile, an explicit bind address.
+   */
+  @Test
+  void aDryRunWithAProfileAndTextLogs() throws Exception {
+    Path credentials =
+        Files.writeString(
+            dir.resolve("credentials"),
+            "[sandbox]\naws_access_key_id = test\naws_secret_access_key = test\n");
+    Path config =
+        Files.writeString(dir.resolve("config"), "[profile sandbox]\nregion = us-east-1\n");
+    Launcher withProfile =
+        SHERLOCK
+            .with("AWS_ACCESS_KEY_ID", null)
+            .with("AWS_SECRET_ACCESS_KEY", null)
+            .with("AWS_SHARED_CREDENTIALS_FILE", credentials.toString())
+            .with("AWS_CONFIG_FILE", config.toString());
+    try (Launcher.Running daemon =
+        withProfile.start(
+            "run",
+            "--endpoint",
+            endpoint,
+            "--profile",
+            "sandbox",
+            "--mode",
+            "dryRun",
+            "--policies",
+            "policies",
+            "--data-dir",
+            dir.resolve("dry").toString(),
+            "--bind",
+            "127.0.0.1",
+            "--port",
+            "0",
+            "--log-format",
+            "text",
+            "--log-level",
+            "DEBUG")) {
+      String started =
+          daemon.awaitLine(l -> l.contains("RunCommand - sherlock"), Duration.ofMinutes(1));
+      assertThat(started).contains("running (dry run)").doesNotStartWith("{");
+      Matcher at = Pattern.compile("API on (http://127\\.0\\.0\\.1:\\d+)").matcher(started);
+      assertThat(at.find()).isTrue();
+      String api = at.group(1);
+      await("readiness UP")
+          .atMost(Duration.ofMinutes(1))
+          .until(() -> get(api + "/health/readiness").statusCode() == 200);
+      // The git session opens as a dry run: a Plan finding, no change.
+      daemon.awaitLine(
+          l -> l.contains("Plan dry run: session git-inc-4711 would"), Duration.ofMinutes(1));
+      assertThat(daemon.terminate(Duration.ofSeconds(60)).code()).isZero();
     }
   }
 

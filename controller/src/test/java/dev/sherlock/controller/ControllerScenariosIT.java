@@ -14,8 +14,6 @@ import java.util.Map;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import software.amazon.awssdk.services.applicationautoscaling.model.ScalableDimension;
-import software.amazon.awssdk.services.applicationautoscaling.model.ServiceNamespace;
 import software.amazon.awssdk.services.ecs.model.ContainerDefinition;
 import software.amazon.awssdk.services.ecs.model.KeyValuePair;
 import software.amazon.awssdk.services.ecs.model.RegisterTaskDefinitionRequest;
@@ -32,40 +30,15 @@ class ControllerScenariosIT {
     }
   }
 
-  /** A policy that fires when a task of like-service is OOM-killed: easy to cause on demand. */
-  private static String oomPolicy(String name, String actions, String extra) {
-    return """
-        apiVersion: sherlock.dev/v1alpha1
-        kind: DebugPolicy
-        metadata: {name: %s}
-        spec:
-          target: {cluster: mysfits, services: [like-service]}
-          triggers:
-            - taskStopped: {exitCodes: [137]}
-          actions:
-        %s
-          session: {duration: 30m, cooldown: 2h}
-        %s
-        """
-        .formatted(name, actions.indent(4).stripTrailing(), extra);
-  }
-
-  private static final String DEBUG_LOGS =
-      "- setEnvironment: {container: like-service, variables: {LOGLEVEL: DEBUG}}";
-
   private void oomOnce() {
-    world
-        .sandbox
-        .scenario()
-        .add(new Scenario.OomKill("mysfits", "like-service", Duration.ofSeconds(5)));
-    world.advanceUntil(Duration.ofSeconds(5), () -> !world.sessions().isEmpty());
-    world.sandbox.scenario().clear();
+    world.oomOnce("like-service");
   }
 
   @Test
   void aHumanDeployDuringASessionBecomesTheNewBaseAndIsNeverRolledBack() {
     world = new ControllerWorld(root);
-    world.policy("debug.yaml", oomPolicy("debug-logs", DEBUG_LOGS, ""));
+    world.policy(
+        "debug.yaml", ControllerWorld.oomPolicy("debug-logs", ControllerWorld.DEBUG_LOGS, ""));
     world.start();
     oomOnce();
     world.advanceUntil(
@@ -106,10 +79,10 @@ class ControllerScenariosIT {
   @Test
   void twoPoliciesOnOneServiceShareOneOverlayRevision() {
     world = new ControllerWorld(root);
-    world.policy("a.yaml", oomPolicy("debug-logs", DEBUG_LOGS, ""));
+    world.policy("a.yaml", ControllerWorld.oomPolicy("debug-logs", ControllerWorld.DEBUG_LOGS, ""));
     world.policy(
         "b.yaml",
-        oomPolicy(
+        ControllerWorld.oomPolicy(
             "xray",
             """
         - attachSidecar: {name: xray-daemon, image: public.ecr.aws/xray/aws-xray-daemon:3.3.7, memory: 256}
@@ -145,7 +118,8 @@ class ControllerScenariosIT {
   @Test
   void duplicatedAndReorderedEventsCauseNoExtraMutation() {
     world = new ControllerWorld(root);
-    world.policy("debug.yaml", oomPolicy("debug-logs", DEBUG_LOGS, ""));
+    world.policy(
+        "debug.yaml", ControllerWorld.oomPolicy("debug-logs", ControllerWorld.DEBUG_LOGS, ""));
     world.sandbox.eventDelivery().chaos(1.0, 0.5);
     world.start();
     oomOnce();
@@ -168,7 +142,7 @@ class ControllerScenariosIT {
             root, Map.of("sherlock.sidecar-images", List.of("registry.example.com/debug/")));
     world.policy(
         "profiler.yaml",
-        oomPolicy(
+        ControllerWorld.oomPolicy(
             "profiler",
             "- attachSidecar: {name: profiler, image: registry.example.com/debug/profiler:1, memory: 128}",
             ""));
@@ -197,7 +171,8 @@ class ControllerScenariosIT {
   @Test
   void aRestartWithTheStoreKeptResumesTheSession() {
     world = new ControllerWorld(root);
-    world.policy("debug.yaml", oomPolicy("debug-logs", DEBUG_LOGS, ""));
+    world.policy(
+        "debug.yaml", ControllerWorld.oomPolicy("debug-logs", ControllerWorld.DEBUG_LOGS, ""));
     world.start();
     oomOnce();
     world.advanceUntil(
@@ -216,7 +191,8 @@ class ControllerScenariosIT {
   @Test
   void aRestartWithTheStoreLostRebuildsTheSessionFromTags() throws Exception {
     world = new ControllerWorld(root);
-    world.policy("debug.yaml", oomPolicy("debug-logs", DEBUG_LOGS, ""));
+    world.policy(
+        "debug.yaml", ControllerWorld.oomPolicy("debug-logs", ControllerWorld.DEBUG_LOGS, ""));
     world.start();
     oomOnce();
     world.advanceUntil(
@@ -247,11 +223,13 @@ class ControllerScenariosIT {
   @Test
   void anInvalidPolicyEditIsRejectedAndTheLastGoodVersionKeepsRunning() throws Exception {
     world = new ControllerWorld(root);
-    world.policy("debug.yaml", oomPolicy("debug-logs", DEBUG_LOGS, ""));
+    world.policy(
+        "debug.yaml", ControllerWorld.oomPolicy("debug-logs", ControllerWorld.DEBUG_LOGS, ""));
     world.start();
     world.policy(
         "debug.yaml",
-        oomPolicy("debug-logs", DEBUG_LOGS, "").replace("duration: 30m", "duration: 30mins"));
+        ControllerWorld.oomPolicy("debug-logs", ControllerWorld.DEBUG_LOGS, "")
+            .replace("duration: 30m", "duration: 30mins"));
 
     world.awaitUntil(() -> !world.findings(FindingKind.PolicyRejected).isEmpty());
     assertThat(world.findings(FindingKind.PolicyRejected))
@@ -272,7 +250,9 @@ class ControllerScenariosIT {
   void dryRunRecordsThePlanAndMakesNoMutatingCall() {
     world = new ControllerWorld(root, Map.of("sherlock.mode", "dryRun"));
     world.policy(
-        "debug.yaml", oomPolicy("debug-logs", DEBUG_LOGS + "\n- enableExecuteCommand: {}", ""));
+        "debug.yaml",
+        ControllerWorld.oomPolicy(
+            "debug-logs", ControllerWorld.DEBUG_LOGS + "\n- enableExecuteCommand: {}", ""));
     world.start();
     oomOnce();
     world.awaitUntil(() -> !world.findings(FindingKind.Plan).isEmpty());
@@ -288,13 +268,18 @@ class ControllerScenariosIT {
                     .contains("enableExecuteCommand: false -> true"));
     assertThat(world.sandbox.calls().count("ecs", "RegisterTaskDefinition", "ok")).isZero();
     assertThat(world.sandbox.calls().count("ecs", "UpdateService")).isZero();
+    for (String service : List.of("ecs", "application-autoscaling")) {
+      assertThat(world.sandbox.calls().successes(service).keySet())
+          .as("%s: describe and list calls only (no tags, no deregistration)", service)
+          .allMatch(op -> op.startsWith("Describe") || op.startsWith("List"));
+    }
     assertThat(world.runningRevision("like-service")).isEqualTo("like-service:1");
   }
 
   @Test
   void ecsExecIsTurnedOnForTheSessionAndOffAfter() {
     world = new ControllerWorld(root);
-    world.policy("exec.yaml", oomPolicy("exec", "- enableExecuteCommand: {}", ""));
+    world.policy("exec.yaml", ControllerWorld.oomPolicy("exec", "- enableExecuteCommand: {}", ""));
     world.start();
     oomOnce();
     world.advanceUntil(
@@ -315,7 +300,8 @@ class ControllerScenariosIT {
   @Test
   void underThirtyPercentThrottlingEverythingStillConverges() {
     world = new ControllerWorld(root);
-    world.policy("debug.yaml", oomPolicy("debug-logs", DEBUG_LOGS, ""));
+    world.policy(
+        "debug.yaml", ControllerWorld.oomPolicy("debug-logs", ControllerWorld.DEBUG_LOGS, ""));
     world.sandbox.faults().inject("ecs", new FaultInjector.Faults(0.3, 0, Duration.ZERO));
     world.start();
     oomOnce();
@@ -335,7 +321,8 @@ class ControllerScenariosIT {
   @Test
   void aDebugSessionInGitOpensAtOnceAndEndsWhenItsFileIsRemoved() throws Exception {
     world = new ControllerWorld(root);
-    world.policy("debug.yaml", oomPolicy("debug-logs", DEBUG_LOGS, ""));
+    world.policy(
+        "debug.yaml", ControllerWorld.oomPolicy("debug-logs", ControllerWorld.DEBUG_LOGS, ""));
     world.policy(
         "inc-9.yaml",
         """
@@ -375,9 +362,9 @@ class ControllerScenariosIT {
     world = new ControllerWorld(root);
     world.policy(
         "miner.yaml",
-        oomPolicy(
+        ControllerWorld.oomPolicy(
             "sneaky",
-            DEBUG_LOGS
+            ControllerWorld.DEBUG_LOGS
                 + "\n- attachSidecar: {name: miner, image: docker.io/evil/miner:1, memory: 64}",
             ""));
     world.start();
@@ -404,39 +391,12 @@ class ControllerScenariosIT {
   @Test
   void capacityIsRaisedForTheSessionAndPutBackAfterIt() {
     world = new ControllerWorld(root);
-    var autoScaling =
-        world.client(
-            software.amazon.awssdk.services.applicationautoscaling.ApplicationAutoScalingClient
-                .builder());
-    autoScaling.registerScalableTarget(
-        b ->
-            b.serviceNamespace(ServiceNamespace.ECS)
-                .resourceId("service/mysfits/monolith")
-                .scalableDimension(ScalableDimension.ECS_SERVICE_DESIRED_COUNT)
-                .minCapacity(2)
-                .maxCapacity(3));
-    world.policy(
-        "capacity.yaml",
-        """
-        apiVersion: sherlock.dev/v1alpha1
-        kind: DebugPolicy
-        metadata: {name: monolith-capacity}
-        spec:
-          target: {cluster: mysfits, services: [monolith]}
-          triggers: [{taskStopped: {exitCodes: [137]}}]
-          actions: [{scaleCapacity: {minAtLeast: 4}}]
-          session: {duration: 30m}
-        """);
+    var autoScaling = world.scalableMonolith();
     world.start();
-    world
-        .sandbox
-        .scenario()
-        .add(new Scenario.OomKill("mysfits", "monolith", Duration.ofSeconds(5)));
-    world.advanceUntil(Duration.ofSeconds(5), () -> !world.sessions().isEmpty());
-    world.sandbox.scenario().clear();
+    world.oomOnce("monolith");
     world.advanceUntil(Duration.ofSeconds(5), () -> world.service("monolith").runningCount() == 4);
 
-    var raised = target(autoScaling);
+    var raised = ControllerWorld.target(autoScaling);
     assertThat(raised.minCapacity()).isEqualTo(4);
     assertThat(raised.maxCapacity()).as("the maximum rises to fit the floor").isEqualTo(4);
     assertThat(world.findings(FindingKind.ActionApplied))
@@ -449,22 +409,14 @@ class ControllerScenariosIT {
         .as("no new revision for capacity")
         .isEqualTo("monolith:1");
 
-    world.advanceUntil(Duration.ofMinutes(1), () -> target(autoScaling).minCapacity() == 2);
-    assertThat(target(autoScaling).maxCapacity()).isEqualTo(3);
+    world.advanceUntil(
+        Duration.ofMinutes(1), () -> ControllerWorld.target(autoScaling).minCapacity() == 2);
+    assertThat(ControllerWorld.target(autoScaling).maxCapacity()).isEqualTo(3);
     world.advanceUntil(Duration.ofSeconds(5), () -> world.service("monolith").runningCount() == 2);
     assertThat(world.findings(FindingKind.ActionReverted))
         .singleElement()
         .satisfies(f -> assertThat(f.summary()).startsWith("monolith capacity floor back to 2"));
     autoScaling.close();
-  }
-
-  private static software.amazon.awssdk.services.applicationautoscaling.model.ScalableTarget target(
-      software.amazon.awssdk.services.applicationautoscaling.ApplicationAutoScalingClient
-          autoScaling) {
-    return autoScaling
-        .describeScalableTargets(b -> b.serviceNamespace(ServiceNamespace.ECS))
-        .scalableTargets()
-        .getFirst();
   }
 
   private static RegisterTaskDefinitionRequest copy(

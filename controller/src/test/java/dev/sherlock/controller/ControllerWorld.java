@@ -6,6 +6,7 @@ import dev.sherlock.finding.Finding;
 import dev.sherlock.finding.FindingKind;
 import dev.sherlock.sandbox.MysfitsWorld;
 import dev.sherlock.sandbox.Sandbox;
+import dev.sherlock.sandbox.workload.Scenario;
 import dev.sherlock.session.Session;
 import dev.sherlock.session.Sessions;
 import dev.sherlock.store.FindingStore;
@@ -23,6 +24,10 @@ import java.util.function.BooleanSupplier;
 import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
 import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
 import software.amazon.awssdk.regions.Region;
+import software.amazon.awssdk.services.applicationautoscaling.ApplicationAutoScalingClient;
+import software.amazon.awssdk.services.applicationautoscaling.model.ScalableDimension;
+import software.amazon.awssdk.services.applicationautoscaling.model.ScalableTarget;
+import software.amazon.awssdk.services.applicationautoscaling.model.ServiceNamespace;
 import software.amazon.awssdk.services.ecs.EcsClient;
 import software.amazon.awssdk.services.ecs.model.DescribeTaskDefinitionResponse;
 import software.amazon.awssdk.services.ecs.model.Service;
@@ -190,6 +195,69 @@ final class ControllerWorld implements AutoCloseable {
     stop();
     ecs.close();
     sandbox.close();
+  }
+
+  /** A policy that fires when a task of like-service is OOM-killed: easy to cause on demand. */
+  static String oomPolicy(String name, String actions, String extra) {
+    return """
+        apiVersion: sherlock.dev/v1alpha1
+        kind: DebugPolicy
+        metadata: {name: %s}
+        spec:
+          target: {cluster: mysfits, services: [like-service]}
+          triggers:
+            - taskStopped: {exitCodes: [137]}
+          actions:
+        %s
+          session: {duration: 30m, cooldown: 2h}
+        %s
+        """
+        .formatted(name, actions.indent(4).stripTrailing(), extra);
+  }
+
+  static final String DEBUG_LOGS =
+      "- setEnvironment: {container: like-service, variables: {LOGLEVEL: DEBUG}}";
+
+  /** OOM-kills a task of the service once, and waits until a session is open. */
+  void oomOnce(String service) {
+    sandbox.scenario().add(new Scenario.OomKill("mysfits", service, Duration.ofSeconds(5)));
+    advanceUntil(Duration.ofSeconds(5), () -> !sessions().isEmpty());
+    sandbox.scenario().clear();
+  }
+
+  /**
+   * monolith under an Application Auto Scaling target (minimum 2, maximum 3), and a policy that
+   * raises its floor to 4 for 30 minutes when one of its tasks is OOM-killed.
+   */
+  ApplicationAutoScalingClient scalableMonolith() {
+    ApplicationAutoScalingClient autoScaling = client(ApplicationAutoScalingClient.builder());
+    autoScaling.registerScalableTarget(
+        b ->
+            b.serviceNamespace(ServiceNamespace.ECS)
+                .resourceId("service/mysfits/monolith")
+                .scalableDimension(ScalableDimension.ECS_SERVICE_DESIRED_COUNT)
+                .minCapacity(2)
+                .maxCapacity(3));
+    policy(
+        "capacity.yaml",
+        """
+        apiVersion: sherlock.dev/v1alpha1
+        kind: DebugPolicy
+        metadata: {name: monolith-capacity}
+        spec:
+          target: {cluster: mysfits, services: [monolith]}
+          triggers: [{taskStopped: {exitCodes: [137]}}]
+          actions: [{scaleCapacity: {minAtLeast: 4}}]
+          session: {duration: 30m}
+        """);
+    return autoScaling;
+  }
+
+  static ScalableTarget target(ApplicationAutoScalingClient autoScaling) {
+    return autoScaling
+        .describeScalableTargets(b -> b.serviceNamespace(ServiceNamespace.ECS))
+        .scalableTargets()
+        .getFirst();
   }
 
   static final String CRASH_LOOP_POLICY =

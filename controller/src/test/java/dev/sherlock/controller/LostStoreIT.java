@@ -3,7 +3,6 @@ package dev.sherlock.controller;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.sherlock.finding.FindingKind;
-import dev.sherlock.sandbox.workload.Scenario;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -14,8 +13,6 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import software.amazon.awssdk.services.applicationautoscaling.ApplicationAutoScalingClient;
-import software.amazon.awssdk.services.applicationautoscaling.model.ScalableDimension;
-import software.amazon.awssdk.services.applicationautoscaling.model.ServiceNamespace;
 import software.amazon.awssdk.services.ecs.model.Tag;
 
 /**
@@ -36,16 +33,7 @@ class LostStoreIT {
   void aDebugSessionThatRanDoesNotOpenAgain() throws IOException {
     world = new ControllerWorld(root);
     world.policy(
-        "debug.yaml",
-        """
-        apiVersion: sherlock.dev/v1alpha1
-        kind: DebugPolicy
-        metadata: {name: debug-logs}
-        spec:
-          target: {cluster: mysfits, services: [like-service]}
-          triggers: [{taskStopped: {exitCodes: [137]}}]
-          actions: [{setEnvironment: {container: like-service, variables: {LOGLEVEL: DEBUG}}}]
-        """);
+        "debug.yaml", ControllerWorld.oomPolicy("debug-logs", ControllerWorld.DEBUG_LOGS, ""));
     world.policy(
         "inc-1.yaml",
         """
@@ -87,34 +75,9 @@ class LostStoreIT {
   @Test
   void aRaisedCapacityFloorIsPutBack() throws IOException {
     world = new ControllerWorld(root);
-    try (ApplicationAutoScalingClient autoScaling =
-        world.client(ApplicationAutoScalingClient.builder())) {
-      autoScaling.registerScalableTarget(
-          b ->
-              b.serviceNamespace(ServiceNamespace.ECS)
-                  .resourceId("service/mysfits/monolith")
-                  .scalableDimension(ScalableDimension.ECS_SERVICE_DESIRED_COUNT)
-                  .minCapacity(2)
-                  .maxCapacity(3));
-      world.policy(
-          "capacity.yaml",
-          """
-          apiVersion: sherlock.dev/v1alpha1
-          kind: DebugPolicy
-          metadata: {name: monolith-capacity}
-          spec:
-            target: {cluster: mysfits, services: [monolith]}
-            triggers: [{taskStopped: {exitCodes: [137]}}]
-            actions: [{scaleCapacity: {minAtLeast: 4}}]
-            session: {duration: 30m}
-          """);
+    try (ApplicationAutoScalingClient autoScaling = world.scalableMonolith()) {
       world.start();
-      world
-          .sandbox
-          .scenario()
-          .add(new Scenario.OomKill("mysfits", "monolith", Duration.ofSeconds(5)));
-      world.advanceUntil(Duration.ofSeconds(5), () -> !world.sessions().isEmpty());
-      world.sandbox.scenario().clear();
+      world.oomOnce("monolith");
       world.advanceUntil(
           Duration.ofSeconds(5),
           () ->
@@ -128,13 +91,7 @@ class LostStoreIT {
       world.start();
 
       world.advanceUntil(Duration.ofSeconds(5), () -> minCapacity(autoScaling) == 2);
-      assertThat(
-              autoScaling
-                  .describeScalableTargets(b -> b.serviceNamespace(ServiceNamespace.ECS))
-                  .scalableTargets()
-                  .getFirst()
-                  .maxCapacity())
-          .isEqualTo(3);
+      assertThat(ControllerWorld.target(autoScaling).maxCapacity()).isEqualTo(3);
       assertThat(world.findings(FindingKind.Drift))
           .anySatisfy(
               f -> assertThat(f.summary()).contains("recovered from its tag sherlock:before"));
@@ -153,11 +110,7 @@ class LostStoreIT {
   }
 
   private static int minCapacity(ApplicationAutoScalingClient autoScaling) {
-    return autoScaling
-        .describeScalableTargets(b -> b.serviceNamespace(ServiceNamespace.ECS))
-        .scalableTargets()
-        .getFirst()
-        .minCapacity();
+    return ControllerWorld.target(autoScaling).minCapacity();
   }
 
   private void deleteStore() throws IOException {

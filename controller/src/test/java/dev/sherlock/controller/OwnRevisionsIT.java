@@ -3,7 +3,6 @@ package dev.sherlock.controller;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.sherlock.finding.FindingKind;
-import dev.sherlock.sandbox.workload.Scenario;
 import java.nio.file.Path;
 import java.time.Duration;
 import org.junit.jupiter.api.AfterEach;
@@ -25,17 +24,7 @@ class OwnRevisionsIT {
   void start() {
     world = new ControllerWorld(root);
     world.policy(
-        "debug.yaml",
-        """
-        apiVersion: sherlock.dev/v1alpha1
-        kind: DebugPolicy
-        metadata: {name: debug-logs}
-        spec:
-          target: {cluster: mysfits, services: [like-service]}
-          triggers: [{taskStopped: {exitCodes: [137]}}]
-          actions: [{setEnvironment: {container: like-service, variables: {LOGLEVEL: DEBUG}}}]
-          session: {duration: 30m}
-        """);
+        "debug.yaml", ControllerWorld.oomPolicy("debug-logs", ControllerWorld.DEBUG_LOGS, ""));
   }
 
   @AfterEach
@@ -140,11 +129,6 @@ class OwnRevisionsIT {
   }
 
   private void oomOnce() {
-    world
-        .sandbox
-        .scenario()
-        .add(new Scenario.OomKill("mysfits", "like-service", Duration.ofSeconds(5)));
-    world.advanceUntil(Duration.ofSeconds(5), () -> !world.sessions().isEmpty());
-    world.sandbox.scenario().clear();
+    world.oomOnce("like-service");
   }
 }

@@ -96,16 +96,7 @@ class TerminalSessionsIT {
   void aStaleCopyCannotOverwriteAnEndedSession() {
     world = new ControllerWorld(root);
     world.policy(
-        "debug.yaml",
-        """
-        apiVersion: sherlock.dev/v1alpha1
-        kind: DebugPolicy
-        metadata: {name: debug-logs}
-        spec:
-          target: {cluster: mysfits, services: [like-service]}
-          triggers: [{taskStopped: {exitCodes: [137]}}]
-          actions: [{enableExecuteCommand: {}}]
-        """);
+        "debug.yaml", ControllerWorld.oomPolicy("debug-logs", "- enableExecuteCommand: {}", ""));
     world.start();
     Sessions sessions = world.context.getBean(Sessions.class);
     var policy = world.context.getBean(PolicySource.class).current().policy("debug-logs").get();
