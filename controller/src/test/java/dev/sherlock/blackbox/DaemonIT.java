@@ -95,9 +95,7 @@ class DaemonIT {
       assertThat(started.path("version").asText()).isNotBlank();
       assertThat(api).startsWith("http://127.0.0.1:");
 
-      await("readiness UP")
-          .atMost(Duration.ofMinutes(1))
-          .until(() -> get(api + "/health/readiness").statusCode() == 200);
+      awaitReadiness(api);
       assertThat(json(get(api + "/health/readiness").body()).path("status").asText())
           .isEqualTo("UP");
       assertThat(get(api + "/health/liveness").statusCode()).isEqualTo(200);
@@ -193,13 +191,7 @@ class DaemonIT {
 
     // A restart on the same store resumes: the git session is not opened a second time.
     try (Launcher.Running again = SHERLOCK.start(run)) {
-      String api2 =
-          json(again.awaitLine(l -> l.contains("\"api\":"), Duration.ofMinutes(1)))
-              .path("api")
-              .asText();
-      await("readiness UP after a restart")
-          .atMost(Duration.ofMinutes(1))
-          .until(() -> get(api2 + "/health/readiness").statusCode() == 200);
+      String api2 = awaitReady(again);
       Launcher.Exit opened =
           SHERLOCK.run("findings", "--api", api2, "--kind", "SessionOpened", "--output", "json");
       assertThat(opened.out().stream().filter(l -> l.contains("git-inc-4711"))).hasSize(1);
@@ -238,13 +230,7 @@ class DaemonIT {
                 "json",
                 "--policies",
                 "policies")) {
-      String api =
-          json(daemon.awaitLine(l -> l.contains("\"api\":"), Duration.ofMinutes(1)))
-              .path("api")
-              .asText();
-      await("readiness UP")
-          .atMost(Duration.ofMinutes(1))
-          .until(() -> get(api + "/health/readiness").statusCode() == 200);
+      String api = awaitReady(daemon);
 
       String url = sqs.getQueueUrl(b -> b.queueName("outage-q")).queueUrl();
       sqs.deleteQueue(b -> b.queueUrl(url));
@@ -320,9 +306,7 @@ class DaemonIT {
       Matcher at = Pattern.compile("API on (http://127\\.0\\.0\\.1:\\d+)").matcher(started);
       assertThat(at.find()).isTrue();
       String api = at.group(1);
-      await("readiness UP")
-          .atMost(Duration.ofMinutes(1))
-          .until(() -> get(api + "/health/readiness").statusCode() == 200);
+      awaitReadiness(api);
       // The git session opens as a dry run: a Plan finding, no change.
       daemon.awaitLine(
           l -> l.contains("Plan dry run: session git-inc-4711 would"), Duration.ofMinutes(1));
@@ -377,6 +361,22 @@ class DaemonIT {
     assertThat(exit.err()).hasSize(1);
     assertThat(exit.errText()).startsWith("sherlock run: error: " + message);
     assertNoStackTrace(exit);
+  }
+
+  /** The API address a JSON-logging daemon announces, once its readiness answers UP. */
+  private static String awaitReady(Launcher.Running daemon) throws IOException {
+    String api =
+        json(daemon.awaitLine(l -> l.contains("\"api\":"), Duration.ofMinutes(1)))
+            .path("api")
+            .asText();
+    awaitReadiness(api);
+    return api;
+  }
+
+  private static void awaitReadiness(String api) {
+    await("readiness UP at " + api)
+        .atMost(Duration.ofMinutes(1))
+        .until(() -> get(api + "/health/readiness").statusCode() == 200);
   }
 
   static void assertNoStackTrace(Launcher.Exit exit) {

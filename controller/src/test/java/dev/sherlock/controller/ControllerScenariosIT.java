@@ -200,11 +200,7 @@ class ControllerScenariosIT {
         () -> world.runningRevision("like-service").equals("like-service:2"));
     String id = world.sessions().getFirst().id();
     world.stop();
-    try (var files = Files.list(world.data)) {
-      for (Path file : files.toList()) {
-        Files.delete(file);
-      }
-    }
+    world.deleteStore();
 
     world.start();
     assertThat(world.sessions())

@@ -124,6 +124,15 @@ final class ControllerWorld implements AutoCloseable {
     }
   }
 
+  /** Deletes the store's files, as a new task without the old one's disk would find it. */
+  void deleteStore() throws IOException {
+    try (var files = Files.list(data)) {
+      for (Path file : files.toList()) {
+        Files.delete(file);
+      }
+    }
+  }
+
   /** Moves virtual time in steps until the condition holds (real time bounded by Awaitility). */
   void advanceUntil(Duration step, BooleanSupplier condition) {
     await()

@@ -4,7 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.sherlock.finding.FindingKind;
 import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
@@ -59,7 +58,7 @@ class LostStoreIT {
                     .contains("git-inc-1@"));
 
     world.stop();
-    deleteStore();
+    world.deleteStore();
     world.start();
     world.controller.resyncNow();
     long reconciles = world.controller.reconciles();
@@ -87,7 +86,7 @@ class LostStoreIT {
                       .contains("capacity="));
 
       world.stop();
-      deleteStore();
+      world.deleteStore();
       world.start();
 
       world.advanceUntil(Duration.ofSeconds(5), () -> minCapacity(autoScaling) == 2);
@@ -111,13 +110,5 @@ class LostStoreIT {
 
   private static int minCapacity(ApplicationAutoScalingClient autoScaling) {
     return ControllerWorld.target(autoScaling).minCapacity();
-  }
-
-  private void deleteStore() throws IOException {
-    try (var files = Files.list(world.data)) {
-      for (Path file : files.toList()) {
-        Files.delete(file);
-      }
-    }
   }
 }
