@@ -1,5 +1,6 @@
 package dev.sherlock.aws;
 
+import dev.sherlock.metrics.SherlockMetrics;
 import jakarta.inject.Singleton;
 import java.util.Map;
 import java.util.TreeMap;
@@ -12,11 +13,17 @@ import java.util.concurrent.atomic.LongAdder;
 @Singleton
 public final class CallCounter {
   private final Map<String, LongAdder> counts = new ConcurrentHashMap<>();
+  private final SherlockMetrics metrics;
+
+  public CallCounter(SherlockMetrics metrics) {
+    this.metrics = metrics;
+  }
 
   public void record(String service, String operation, String outcome) {
     counts
         .computeIfAbsent(service + " " + operation + " " + outcome, k -> new LongAdder())
         .increment();
+    metrics.awsCalls(service, operation, outcome).increment();
   }
 
   public Map<String, Long> snapshot() {

@@ -242,7 +242,7 @@ class ApiIT {
         .containsPattern("sherlock_events_received_total\\{type=\"TaskStateChange\"} [1-9]")
         .contains("sherlock_events_duplicate_total")
         .contains(
-            "sherlock_aws_calls_total{operation=\"RegisterTaskDefinition\",outcome=\"ok\",service=\"ecs\"}")
+            "sherlock_aws_calls_total{operation=\"RegisterTaskDefinition\",outcome=\"ok\",service=\"ecs\"} 1.0")
         .contains("sherlock_sessions_active 1.0")
         .contains("sherlock_queue_depth")
         .contains("sherlock_reconcile_duration_seconds_count");
