@@ -4,6 +4,7 @@ import dev.sherlock.cli.CompletionCommand;
 import dev.sherlock.cli.DebugCommand;
 import dev.sherlock.cli.DemoCommand;
 import dev.sherlock.cli.FindingsCommand;
+import dev.sherlock.cli.HealthCommand;
 import dev.sherlock.cli.InstallCommand;
 import dev.sherlock.cli.PlanCommand;
 import dev.sherlock.cli.RunCommand;
@@ -37,6 +38,7 @@ import picocli.CommandLine.Command;
       FindingsCommand.class,
       InstallCommand.class,
       UninstallCommand.class,
+      HealthCommand.class,
       CompletionCommand.class,
       CommandLine.HelpCommand.class,
     })

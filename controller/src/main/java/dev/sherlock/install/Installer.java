@@ -130,15 +130,23 @@ public final class Installer {
 
   /** ECS's three detail-types, for the clusters the policies name (all clusters if one says *). */
   static ObjectNode pattern(List<DebugPolicy> policies) {
+    Set<String> clusters = new LinkedHashSet<>();
+    for (DebugPolicy policy : policies) {
+      clusters.add(policy.spec().target().cluster().pattern());
+    }
+    return pattern(clusters);
+  }
+
+  /**
+   * The rule's pattern for clusters given as names, ARNs or globs of either; the one source of
+   * truth for the rule (helmless-deploy's template is checked against it).
+   */
+  public static ObjectNode pattern(Set<String> clusters) {
     JsonNodeFactory json = JsonNodeFactory.instance;
     ObjectNode pattern = json.objectNode();
     pattern.putArray("source").add("aws.ecs");
     ArrayNode types = pattern.putArray("detail-type");
     DETAIL_TYPES.forEach(types::add);
-    Set<String> clusters = new LinkedHashSet<>();
-    for (DebugPolicy policy : policies) {
-      clusters.add(policy.spec().target().cluster().pattern());
-    }
     if (!clusters.isEmpty() && !clusters.contains("*")) {
       ArrayNode matchers = pattern.putObject("detail").putArray("clusterArn");
       for (String cluster : clusters) {

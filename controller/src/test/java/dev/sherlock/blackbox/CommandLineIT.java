@@ -33,6 +33,7 @@ class CommandLineIT {
         "findings",
         "install",
         "uninstall",
+        "health",
         "completion"
       })
   void everyCommandHasHelp(String command) {

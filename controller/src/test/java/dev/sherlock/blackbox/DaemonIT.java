@@ -180,6 +180,12 @@ class DaemonIT {
           .contains("SessionOpened", "SessionEnded", "ActionApplied", "ActionReverted");
       assertThat(daemon.out()).anyMatch(l -> l.contains("\"kind\":\"SessionEnded\""));
 
+      recordCalls(api);
+      Launcher.Exit health = SHERLOCK.run("health", "--port", port(api));
+      assertThat(health.code()).as(health.errText()).isZero();
+      assertThat(health.outText()).contains("\"status\":\"UP\"");
+      assertThat(SHERLOCK.run("health", "--port", port(api), "--readiness").code()).isZero();
+
       Launcher.Exit stopped = daemon.terminate(Duration.ofSeconds(60));
       assertThat(stopped.code()).as("exit code after SIGTERM").isZero();
       assertThat(stopped.out().getLast())
@@ -335,6 +341,13 @@ class DaemonIT {
   }
 
   @Test
+  void healthWithNoDaemonIsOne() {
+    Launcher.Exit health = SHERLOCK.run("health", "--port", "9");
+    assertThat(health.code()).isEqualTo(1);
+    assertThat(health.errText()).startsWith("sherlock health: error: no answer from");
+  }
+
+  @Test
   void refusesWithoutCredentials() {
     Launcher.Exit exit =
         SHERLOCK
@@ -361,6 +374,26 @@ class DaemonIT {
     assertThat(exit.err()).hasSize(1);
     assertThat(exit.errText()).startsWith("sherlock run: error: " + message);
     assertNoStackTrace(exit);
+  }
+
+  /** What the daemon called, as its own metrics count it, for the least-privilege check. */
+  private static void recordCalls(String api) throws Exception {
+    Matcher call =
+        Pattern.compile(
+                "sherlock_aws_calls_total\\{operation=\"(\\w+)\",outcome=\"[^\"]*\",service=\"([\\w-]+)\"} ([0-9.]+)")
+            .matcher(get(api + "/metrics").body());
+    List<String> calls = new java.util.ArrayList<>();
+    while (call.find()) {
+      if (Double.parseDouble(call.group(3)) > 0) {
+        calls.add(call.group(2) + " " + call.group(1));
+      }
+    }
+    assertThat(calls).contains("ecs DescribeServices", "sqs ReceiveMessage");
+    dev.sherlock.deploy.CallInventory.record(calls);
+  }
+
+  private static String port(String api) {
+    return api.substring(api.lastIndexOf(':') + 1);
   }
 
   /** The API address a JSON-logging daemon announces, once its readiness answers UP. */

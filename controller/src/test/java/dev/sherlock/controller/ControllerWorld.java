@@ -2,6 +2,8 @@ package dev.sherlock.controller;
 
 import static org.awaitility.Awaitility.await;
 
+import dev.sherlock.aws.CallCounter;
+import dev.sherlock.deploy.CallInventory;
 import dev.sherlock.finding.Finding;
 import dev.sherlock.finding.FindingKind;
 import dev.sherlock.sandbox.MysfitsWorld;
@@ -118,6 +120,7 @@ final class ControllerWorld implements AutoCloseable {
   /** Stops Sherlock (as a crash would, without cleaning up anything in AWS). */
   void stop() {
     if (context != null) {
+      CallInventory.record(context.getBean(CallCounter.class).snapshot().keySet());
       controller.close();
       context.close();
       context = null;

@@ -160,6 +160,39 @@ class EvidenceIT {
     assertThat(parts.path("serviceEvents").path("status").asText()).isEqualTo("ok");
   }
 
+  /** policies/oom-snapshot.yaml keeps the lines that matter: its filter pattern reaches Logs. */
+  @Test
+  void theLogsPartKeepsOnlyWhatTheFilterPatternMatches() {
+    world = new ControllerWorld(root);
+    world.policy(
+        "oom.yaml",
+        """
+        apiVersion: sherlock.dev/v1alpha1
+        kind: DebugPolicy
+        metadata: {name: oom-evidence}
+        spec:
+          target: {cluster: mysfits, services: [like-service]}
+          triggers: [{taskStopped: {exitCodes: [137]}}]
+          actions: [{captureSnapshot: {include: [logs], logs: {lines: 20, filterPattern: "?ERROR ?WARN"}}}]
+        """);
+    world.start();
+    world.sandbox.advance(Duration.ofMinutes(2)); // the app has logged for a while
+    world
+        .sandbox
+        .scenario()
+        .add(new Scenario.OomKill("mysfits", "like-service", Duration.ofSeconds(5)));
+    world.advanceUntil(
+        Duration.ofSeconds(5), () -> !world.findings(FindingKind.Snapshot).isEmpty());
+
+    JsonNode logs =
+        world.findings(FindingKind.Snapshot).getFirst().evidence().path("parts").path("logs");
+    assertThat(logs.path("status").asText()).isEqualTo("ok");
+    assertThat(world.sandbox.calls().count("logs", "FilterLogEvents", "ok")).isPositive();
+    List<String> lines = new java.util.ArrayList<>();
+    logs.path("data").findValues("message").forEach(m -> lines.add(m.asText()));
+    assertThat(lines).allMatch(l -> l.contains("ERROR") || l.contains("WARN"));
+  }
+
   /** A rule on the findings bus feeding a queue: what a chat integration would read. */
   private String findingsFeed() {
     try (EventBridgeClient events = client(EventBridgeClient.builder());

@@ -1,0 +1,121 @@
+package dev.sherlock.deploy;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.sherlock.Sherlock;
+import dev.sherlock.install.Installer;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.Test;
+import picocli.CommandLine;
+
+/** What cfn-lint cannot know about helmless-deploy/sherlock.yaml: that it fits Sherlock. */
+class DeployTemplateTest {
+
+  @Test
+  void everyParameterIsUsed() {
+    String text = Template.ROOT.path("Resources").toString() + Template.ROOT.path("Conditions");
+    List<String> unused = new ArrayList<>();
+    Template.ROOT
+        .path("Parameters")
+        .fieldNames()
+        .forEachRemaining(
+            name -> {
+              boolean referenced =
+                  text.contains("\"" + name + "\"") || text.contains("${" + name + "}");
+              if (!referenced) {
+                unused.add(name);
+              }
+            });
+    assertThat(unused).isEmpty();
+  }
+
+  @Test
+  void noPublicIpByDefaultAndLogsExpire() {
+    assertThat(Template.ROOT.path("Parameters").path("AssignPublicIp").path("Default").asText())
+        .isEqualTo("DISABLED");
+    assertThat(
+            Template.resource("Service")
+                .at("/Properties/NetworkConfiguration/AwsvpcConfiguration/AssignPublicIp")
+                .asText())
+        .isEqualTo("AssignPublicIp");
+    assertThat(Template.resource("LogGroup").at("/Properties/RetentionInDays").asText())
+        .isEqualTo("LogRetentionDays");
+  }
+
+  @Test
+  void theRoleHasNoWildcardActionAndPassesRolesOnlyToEcsTasks() {
+    for (JsonNode statement : Template.taskRoleStatements()) {
+      assertThat(Template.actions(statement)).noneMatch(a -> a.contains("*"));
+      if (Template.actions(statement).contains("iam:PassRole")) {
+        assertThat(statement.at("/Condition/StringEquals/iam:PassedToService").asText())
+            .isEqualTo("ecs-tasks.amazonaws.com");
+      }
+    }
+  }
+
+  @Test
+  void theRulePatternIsTheOneInstallCreates() throws Exception {
+    JsonNode pattern = Template.resource("EventRule").at("/Properties/EventPattern");
+    // !If [AllClusters, all clusters, the watched clusters]
+    JsonNode all = pattern.get(1);
+    JsonNode watched = pattern.get(2);
+    // What `sherlock install` makes for policies on mysfits-*.
+    JsonNode installed = Installer.pattern(Set.of("mysfits-*"));
+
+    assertThat(all.path("source")).isEqualTo(installed.path("source"));
+    assertThat(all.path("detail-type")).isEqualTo(installed.path("detail-type"));
+    assertThat(watched.path("detail-type")).isEqualTo(installed.path("detail-type"));
+    assertThat(watched.at("/detail/clusterArn/0/wildcard").asText())
+        .isEqualTo(
+            installed
+                .at("/detail/clusterArn/0/wildcard")
+                .asText()
+                .replace("mysfits-*", "${WatchedClusters}"));
+  }
+
+  @Test
+  void theContainerRunsACommandSherlockAccepts() {
+    JsonNode container =
+        Template.resource("TaskDefinition").at("/Properties/ContainerDefinitions/0");
+    List<String> command = new ArrayList<>();
+    container.path("Command").forEach(c -> command.add(c.asText()));
+    assertThat(command.getFirst()).isEqualTo("run");
+    CommandLine.ParseResult parsed =
+        new CommandLine(Sherlock.class).parseArgs(command.toArray(String[]::new));
+    assertThat(parsed.subcommand().commandSpec().name()).isEqualTo("run");
+
+    List<String> health = new ArrayList<>();
+    container.at("/HealthCheck/Command").forEach(c -> health.add(c.asText()));
+    assertThat(health.subList(0, 2)).containsExactly("CMD", "sherlock");
+    assertThat(
+            new CommandLine(Sherlock.class)
+                .parseArgs(health.subList(2, health.size()).toArray(String[]::new))
+                .subcommand()
+                .commandSpec()
+                .name())
+        .isEqualTo("health");
+    assertThat(container.path("ReadonlyRootFilesystem").asBoolean()).isTrue();
+    assertThat(container.path("User").asText()).isNotEqualTo("0").isNotEmpty();
+  }
+
+  @Test
+  void theRoleScopesServiceChangesToTheWatchedClusters() {
+    Set<String> scoped = new HashSet<>();
+    Pattern service = Pattern.compile(":service/\\$\\{WatchedClusters}/\\*");
+    for (JsonNode statement : Template.taskRoleStatements()) {
+      for (JsonNode resource : statement.path("Resource")) {
+        Matcher m = service.matcher(resource.asText());
+        if (m.find()) {
+          scoped.addAll(Template.actions(statement));
+        }
+      }
+    }
+    assertThat(scoped).contains("ecs:UpdateService", "ecs:TagResource", "ecs:UntagResource");
+  }
+}
