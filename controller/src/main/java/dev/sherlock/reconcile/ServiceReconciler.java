@@ -61,13 +61,14 @@ public final class ServiceReconciler {
       org.slf4j.LoggerFactory.getLogger(ServiceReconciler.class);
   private static final Duration WATCH_ROLLOUT = Duration.ofSeconds(15);
 
+  private static final Duration BUDGET_WAIT = Duration.ofMinutes(5);
+
   /** The same change of one service this often within the window had no lasting effect. */
   private static final int LOOP_LIMIT = 3;
 
   private static final Duration LOOP_WINDOW = Duration.ofMinutes(30);
-  private final Map<String, Deque<Instant>> changesMade = new ConcurrentHashMap<>();
-  private static final Duration BUDGET_WAIT = Duration.ofMinutes(5);
 
+  private final Map<String, Deque<Instant>> changesMade = new ConcurrentHashMap<>();
   private final EcsGateway ecs;
   private final Sessions sessions;
   private final Findings findings;
@@ -166,10 +167,19 @@ public final class ServiceReconciler {
                 .map(m -> m.base().equals(baseArn) && m.overlayHash().equals(wanted))
                 .orElse(false)
             : baseArn.equals(service.taskDefinition());
-    if ((!onWanted || wantExec != execNow)
-        && repeatsWithoutEffect(
-            service, "%s with %s, exec %s".formatted(baseArn, wanted, wantExec), enforced)) {
-      return Result.done();
+    if (!onWanted || wantExec != execNow) {
+      if (endedMeanwhile(enforced)) {
+        // A session ended while this reconcile ran: act on the state as it is now, not on the
+        // copy read at the start. The end queued the service; reconcile again at once.
+        return Result.after(Duration.ZERO);
+      }
+      if (!sessions.mayMutate()) {
+        return budgetSpent(service);
+      }
+      if (repeatsWithoutEffect(
+          service, "%s with %s, exec %s".formatted(baseArn, wanted, wantExec), enforced)) {
+        return Result.done();
+      }
     }
     if (overlay.changesTaskDefinition()) {
       String hash = wanted;
@@ -195,11 +205,6 @@ public final class ServiceReconciler {
     }
     boolean changeRevision = !target.equals(service.taskDefinition());
     boolean changeExec = wantExec != Boolean.TRUE.equals(service.enableExecuteCommand());
-    if ((changeRevision || changeExec) && endedMeanwhile(enforced)) {
-      // A session ended while this reconcile ran: act on the state as it is now, not on the copy
-      // read at the start. The end queued the service; reconcile again at once.
-      return Result.after(Duration.ZERO);
-    }
     if (changeRevision || changeExec) {
       if (registration.isEmpty() && !sessions.mayMutate()) {
         return budgetSpent(service);
@@ -454,6 +459,11 @@ public final class ServiceReconciler {
    */
   private boolean repeatsWithoutEffect(Service service, String change, List<Session> enforced) {
     Instant now = clock.instant();
+    if (changesMade.size() > 1000) { // changes of the past only matter within the window
+      changesMade
+          .values()
+          .removeIf(t -> t.isEmpty() || t.peekLast().isBefore(now.minus(LOOP_WINDOW)));
+    }
     Deque<Instant> times =
         changesMade.computeIfAbsent(service.serviceArn() + " " + change, k -> new ArrayDeque<>());
     synchronized (times) {
