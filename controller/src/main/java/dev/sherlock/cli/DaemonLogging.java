@@ -6,6 +6,7 @@ import ch.qos.logback.classic.encoder.PatternLayoutEncoder;
 import ch.qos.logback.classic.spi.ILoggingEvent;
 import ch.qos.logback.core.ConsoleAppender;
 import ch.qos.logback.core.encoder.Encoder;
+import java.io.Console;
 import net.logstash.logback.encoder.LogstashEncoder;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -29,7 +30,7 @@ final class DaemonLogging {
 
   static void configure(Format format, Level level) {
     LoggerContext context = (LoggerContext) LoggerFactory.getILoggerFactory();
-    boolean json = format == Format.json || (format == Format.auto && System.console() == null);
+    boolean json = format == Format.json || (format == Format.auto && !atTerminal());
     Encoder<ILoggingEvent> encoder = json ? jsonEncoder(context) : textEncoder(context);
     ConsoleAppender<ILoggingEvent> appender = new ConsoleAppender<>();
     appender.setContext(context);
@@ -43,6 +44,23 @@ final class DaemonLogging {
     root.setLevel(Level.WARN); // libraries: warnings only
     context.getLogger("dev.sherlock").setLevel(level);
     context.getLogger("sherlock").setLevel(level);
+  }
+
+  /**
+   * Whether stdout is a terminal. Since JDK 22 {@code System.console()} is there even when the
+   * streams are redirected, and {@code Console.isTerminal()} (absent in 21, the release we build
+   * for) tells; on 21 a console exists only at a terminal.
+   */
+  private static boolean atTerminal() {
+    Console console = System.console();
+    if (console == null) {
+      return false;
+    }
+    try {
+      return (Boolean) Console.class.getMethod("isTerminal").invoke(console);
+    } catch (ReflectiveOperationException e) {
+      return true;
+    }
   }
 
   private static Encoder<ILoggingEvent> jsonEncoder(LoggerContext context) {

@@ -205,7 +205,10 @@ class DaemonIT {
     }
   }
 
-  /** Someone deletes the queue under a running daemon, then recreates it. */
+  /**
+   * Someone deletes the queue under a running daemon, then recreates it. (Started without
+   * --log-format: with stdout not a terminal, the log is JSON.)
+   */
   @Test
   void anOutageIsOneLineEachWayAndReadinessTellsIt() throws Exception {
     Launcher.Exit install =
@@ -232,8 +235,6 @@ class DaemonIT {
                 dir.resolve("d").toString(),
                 "--port",
                 "0",
-                "--log-format",
-                "json",
                 "--policies",
                 "policies")) {
       String api = awaitReady(daemon);
@@ -255,6 +256,7 @@ class DaemonIT {
       List<String> lines = daemon.out();
       assertThat(lines.stream().filter(l -> l.contains("SQS is unavailable"))).hasSize(1);
       assertThat(lines.stream().filter(l -> l.contains("SQS is reachable again"))).hasSize(1);
+      assertThat(lines).as("JSON when stdout is not a terminal").allMatch(DaemonIT::isJson);
       assertThat(daemon.terminate(Duration.ofSeconds(60)).code()).isZero();
       Launcher.Exit uninstall =
           SHERLOCK.run(
