@@ -319,18 +319,7 @@ class ControllerScenariosIT {
     world = new ControllerWorld(root);
     world.policy(
         "debug.yaml", ControllerWorld.oomPolicy("debug-logs", ControllerWorld.DEBUG_LOGS, ""));
-    world.policy(
-        "inc-9.yaml",
-        """
-        apiVersion: sherlock.dev/v1alpha1
-        kind: DebugSession
-        metadata: {name: inc-9}
-        spec:
-          policy: debug-logs
-          target: {cluster: mysfits, service: like-service}
-          duration: 2h
-          reason: INC-9 slow likes
-        """);
+    world.policy("inc-9.yaml", ControllerWorld.debugSession("inc-9", "2h", "INC-9 slow likes"));
     world.start();
     world.advanceUntil(
         Duration.ofSeconds(5),

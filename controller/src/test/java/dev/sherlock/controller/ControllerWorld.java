@@ -227,6 +227,21 @@ final class ControllerWorld implements AutoCloseable {
         .formatted(name, actions.indent(4).stripTrailing(), extra);
   }
 
+  /** A DebugSession document in git running the debug-logs policy on like-service. */
+  static String debugSession(String name, String duration, String reason) {
+    return """
+        apiVersion: sherlock.dev/v1alpha1
+        kind: DebugSession
+        metadata: {name: %s}
+        spec:
+          policy: debug-logs
+          target: {cluster: mysfits, service: like-service}
+          duration: %s
+          reason: %s
+        """
+        .formatted(name, duration, reason);
+  }
+
   static final String DEBUG_LOGS =
       "- setEnvironment: {container: like-service, variables: {LOGLEVEL: DEBUG}}";
 

@@ -130,15 +130,10 @@ class EvidenceIT {
     world = new ControllerWorld(root);
     world.policy(
         "oom.yaml",
-        """
-        apiVersion: sherlock.dev/v1alpha1
-        kind: DebugPolicy
-        metadata: {name: oom-evidence}
-        spec:
-          target: {cluster: mysfits, services: [like-service]}
-          triggers: [{taskStopped: {exitCodes: [137]}}]
-          actions: [{captureSnapshot: {include: [stoppedTasks, serviceEvents, deployments, logs]}}]
-        """);
+        ControllerWorld.oomPolicy(
+            "oom-evidence",
+            "- captureSnapshot: {include: [stoppedTasks, serviceEvents, deployments, logs]}",
+            ""));
     world.sandbox.faults().inject("logs", new FaultInjector.Faults(1.0, 0, Duration.ZERO));
     world.start();
     world
@@ -166,15 +161,10 @@ class EvidenceIT {
     world = new ControllerWorld(root);
     world.policy(
         "oom.yaml",
-        """
-        apiVersion: sherlock.dev/v1alpha1
-        kind: DebugPolicy
-        metadata: {name: oom-evidence}
-        spec:
-          target: {cluster: mysfits, services: [like-service]}
-          triggers: [{taskStopped: {exitCodes: [137]}}]
-          actions: [{captureSnapshot: {include: [logs], logs: {lines: 20, filterPattern: "?ERROR ?WARN"}}}]
-        """);
+        ControllerWorld.oomPolicy(
+            "oom-evidence",
+            "- captureSnapshot: {include: [logs], logs: {lines: 20, filterPattern: \"?ERROR ?WARN\"}}",
+            ""));
     world.start();
     world.sandbox.advance(Duration.ofMinutes(2)); // the app has logged for a while
     world

@@ -33,18 +33,7 @@ class LostStoreIT {
     world = new ControllerWorld(root);
     world.policy(
         "debug.yaml", ControllerWorld.oomPolicy("debug-logs", ControllerWorld.DEBUG_LOGS, ""));
-    world.policy(
-        "inc-1.yaml",
-        """
-        apiVersion: sherlock.dev/v1alpha1
-        kind: DebugSession
-        metadata: {name: inc-1}
-        spec:
-          policy: debug-logs
-          target: {cluster: mysfits, service: like-service}
-          duration: 10m
-          reason: INC-1
-        """);
+    world.policy("inc-1.yaml", ControllerWorld.debugSession("inc-1", "10m", "INC-1"));
     world.start();
     world.advanceUntil(
         Duration.ofSeconds(5),
