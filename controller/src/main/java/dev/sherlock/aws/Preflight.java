@@ -62,12 +62,10 @@ public final class Preflight {
           "no AWS credentials: set AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY, or AWS_PROFILE"
               + " (or --profile), or run with a task role");
     }
-    String ecsAt =
-        config.aws().endpointOf("ecs").map(Object::toString).orElse("the regional endpoint");
     try {
       ecs.listClusters(b -> b.maxResults(1));
     } catch (SdkException e) {
-      failOrLog("ECS", ecsAt, e);
+      failOrLog("ECS", endpoint("ecs"), e);
     }
     try {
       sqs.getQueueUrl(b -> b.queueName(config.queueName()));
@@ -76,11 +74,13 @@ public final class Preflight {
           "SQS queue %s does not exist: run `sherlock install` with the same options first"
               .formatted(config.queueName()));
     } catch (SdkException e) {
-      failOrLog(
-          "SQS",
-          config.aws().endpointOf("sqs").map(Object::toString).orElse("the regional endpoint"),
-          e);
+      failOrLog("SQS", endpoint("sqs"), e);
     }
+  }
+
+  /** Where a service is reached, for the messages. */
+  private String endpoint(String service) {
+    return config.aws().endpointOf(service).map(Object::toString).orElse("the regional endpoint");
   }
 
   private static void failOrLog(String service, String at, SdkException e) {
@@ -97,9 +97,9 @@ public final class Preflight {
     if (causedBy(e, ConnectException.class) || causedBy(e, UnknownHostException.class)) {
       throw new UserError(
           "cannot reach %s at %s: %s (check --endpoint and the network)"
-              .formatted(service, at, dev.sherlock.UserError.oneLine(e)));
+              .formatted(service, at, UserError.oneLine(e)));
     }
-    throw new UserError("%s at %s: %s".formatted(service, at, dev.sherlock.UserError.oneLine(e)));
+    throw new UserError("%s at %s: %s".formatted(service, at, UserError.oneLine(e)));
   }
 
   private static boolean causedBy(Throwable e, Class<? extends Throwable> type) {
