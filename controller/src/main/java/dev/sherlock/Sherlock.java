@@ -2,13 +2,11 @@ package dev.sherlock;
 
 import dev.sherlock.cli.CompletionCommand;
 import dev.sherlock.cli.DebugCommand;
-import dev.sherlock.cli.DemoCommand;
 import dev.sherlock.cli.FindingsCommand;
 import dev.sherlock.cli.HealthCommand;
 import dev.sherlock.cli.InstallCommand;
 import dev.sherlock.cli.PlanCommand;
 import dev.sherlock.cli.RunCommand;
-import dev.sherlock.cli.SandboxCommand;
 import dev.sherlock.cli.UninstallCommand;
 import dev.sherlock.cli.ValidateCommand;
 import io.micronaut.configuration.picocli.MicronautFactory;
@@ -16,6 +14,7 @@ import io.micronaut.context.ApplicationContext;
 import io.micronaut.context.env.Environment;
 import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
+import java.util.List;
 import java.util.Optional;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -32,15 +31,12 @@ import picocli.CommandLine.Command;
       ValidateCommand.class,
       PlanCommand.class,
       RunCommand.class,
-      DemoCommand.class,
-      SandboxCommand.class,
       DebugCommand.class,
       FindingsCommand.class,
       InstallCommand.class,
       UninstallCommand.class,
       HealthCommand.class,
       CompletionCommand.class,
-      CommandLine.HelpCommand.class,
     })
 public final class Sherlock implements Runnable {
   @CommandLine.Spec CommandLine.Model.CommandSpec spec;
@@ -54,17 +50,35 @@ public final class Sherlock implements Runnable {
    * String...)}.
    */
   public static int execute(String... args) {
+    return execute(List.of(), args);
+  }
+
+  /**
+   * Runs one command line on the console with more subcommands than the product's: the repository's
+   * {@code ./sherlock} adds {@code demo} and {@code sandbox}, which the image leaves out with the
+   * sandbox they start.
+   */
+  public static int execute(List<Class<?>> moreCommands, String... args) {
     return execute(
         new PrintWriter(System.out, true, StandardCharsets.UTF_8),
         new PrintWriter(System.err, true, StandardCharsets.UTF_8),
+        moreCommands,
         args);
   }
 
   /** Runs one command line and returns its exit code; never throws, never prints a stack trace. */
   public static int execute(PrintWriter out, PrintWriter err, String... args) {
+    return execute(out, err, List.of(), args);
+  }
+
+  private static int execute(
+      PrintWriter out, PrintWriter err, List<Class<?>> moreCommands, String... args) {
     try (ApplicationContext context =
         ApplicationContext.builder(Sherlock.class, Environment.CLI).start()) {
       CommandLine commandLine = new CommandLine(Sherlock.class, new MicronautFactory(context));
+      moreCommands.forEach(commandLine::addSubcommand);
+      commandLine.addSubcommand(
+          new CommandLine.HelpCommand()); // last in the list, after the extras
       commandLine.setOut(out);
       commandLine.setErr(err);
       commandLine.setExecutionExceptionHandler(

@@ -8,11 +8,11 @@ import sun.misc.Signal;
  * demo --keep}). Handling the signals (rather than dying in a shutdown hook) lets the command drain
  * and return 0: a supervisor sees a clean stop, not a death by signal.
  */
-final class Termination {
+public final class Termination {
   private Termination() {}
 
   /** A latch that counts down when the process is asked to stop. */
-  static CountDownLatch requested() {
+  public static CountDownLatch requested() {
     CountDownLatch stop = new CountDownLatch(1);
     Signal.handle(new Signal("TERM"), s -> stop.countDown());
     Signal.handle(new Signal("INT"), s -> stop.countDown());

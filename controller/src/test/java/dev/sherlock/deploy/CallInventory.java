@@ -15,10 +15,11 @@ import java.util.stream.Stream;
  * The AWS operations Sherlock itself called during the integration tests ("ecs
  * RegisterTaskDefinition"), gathered from each controller's own call counter - not from the
  * sandbox's ledger, which also sees the tests' own calls. {@link LeastPrivilegeIT} compares them
- * with the task role of the CloudFormation template.
+ * with the task role of the CloudFormation template. The directory is the repository's target/,
+ * shared by every module's tests.
  */
 public final class CallInventory {
-  private static final Path DIR = RepoFiles.root().resolve("controller/target/aws-calls");
+  private static final Path DIR = RepoFiles.root().resolve("target/aws-calls");
 
   private CallInventory() {}
 
@@ -40,7 +41,7 @@ public final class CallInventory {
   }
 
   /** Every operation recorded so far in this build. */
-  static Set<String> all() throws IOException {
+  public static Set<String> all() throws IOException {
     Set<String> all = new TreeSet<>();
     if (!Files.isDirectory(DIR)) {
       return all;

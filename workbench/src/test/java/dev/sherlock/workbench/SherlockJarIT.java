@@ -1,7 +1,8 @@
-package dev.sherlock;
+package dev.sherlock.workbench;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.sherlock.RepoFiles;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -16,7 +17,7 @@ import org.junit.jupiter.api.Test;
  * Micronaut's metadata inside the shaded jar, exit codes and output as documented.
  */
 class SherlockJarIT {
-  private static final Path JAR = RepoFiles.root().resolve("controller/target/sherlock.jar");
+  private static final Path JAR = RepoFiles.root().resolve("workbench/target/sherlock.jar");
 
   record Result(int exitCode, String out, String err) {}
 

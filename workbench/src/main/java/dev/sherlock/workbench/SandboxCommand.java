@@ -1,4 +1,4 @@
-package dev.sherlock.cli;
+package dev.sherlock.workbench;
 
 import dev.sherlock.policy.Durations;
 import dev.sherlock.sandbox.MysfitsWorld;

@@ -1,7 +1,8 @@
-package dev.sherlock.cli;
+package dev.sherlock.workbench;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.sherlock.api.ApiServer;
+import dev.sherlock.cli.Termination;
 import dev.sherlock.controller.Controller;
 import dev.sherlock.finding.Finding;
 import dev.sherlock.finding.FindingKind;
