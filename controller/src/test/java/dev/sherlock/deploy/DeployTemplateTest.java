@@ -92,10 +92,13 @@ class DeployTemplateTest {
 
     List<String> health = new ArrayList<>();
     container.at("/HealthCheck/Command").forEach(c -> health.add(c.asText()));
-    assertThat(health.subList(0, 2)).containsExactly("CMD", "sherlock");
+    // CMD java [flags] -cp @classpath dev.sherlock.Sherlock health ... (ImageIT runs it for real)
+    assertThat(health.subList(0, 2)).containsExactly("CMD", "java");
+    int main = health.indexOf(Sherlock.class.getName());
+    assertThat(main).isPositive();
     assertThat(
             new CommandLine(Sherlock.class)
-                .parseArgs(health.subList(2, health.size()).toArray(String[]::new))
+                .parseArgs(health.subList(main + 1, health.size()).toArray(String[]::new))
                 .subcommand()
                 .commandSpec()
                 .name())
