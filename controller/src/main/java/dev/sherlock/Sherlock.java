@@ -2,6 +2,7 @@ package dev.sherlock;
 
 import dev.sherlock.cli.CompletionCommand;
 import dev.sherlock.cli.DebugCommand;
+import dev.sherlock.cli.DrainCommand;
 import dev.sherlock.cli.FindingsCommand;
 import dev.sherlock.cli.HealthCommand;
 import dev.sherlock.cli.InstallCommand;
@@ -34,6 +35,7 @@ import picocli.CommandLine.Command;
       DebugCommand.class,
       FindingsCommand.class,
       InstallCommand.class,
+      DrainCommand.class,
       UninstallCommand.class,
       HealthCommand.class,
       CompletionCommand.class,

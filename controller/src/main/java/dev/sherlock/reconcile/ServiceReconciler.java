@@ -390,15 +390,21 @@ public final class ServiceReconciler {
     Map<String, String> now = ServiceCache.tags(service);
     Map<String, String> set = new LinkedHashMap<>();
     List<String> remove = new ArrayList<>();
-    ServiceMemory.tags(sessions.ofService(arn), sessions.execBefore(arn), sessions.capacity(arn))
-        .forEach(
-            (key, value) -> {
-              if (value.isPresent() && !value.get().equals(now.get(key))) {
-                set.put(key, value.get());
-              } else if (value.isEmpty() && now.containsKey(key)) {
-                remove.add(key);
-              }
-            });
+    Map<String, Optional<String>> memory =
+        ServiceMemory.tags(
+            sessions.ofService(arn), sessions.execBefore(arn), sessions.capacity(arn));
+    if (sessions.draining()) {
+      // No session opens again, so no cooldown needs remembering: an uninstall leaves no tag.
+      memory.put(ServiceMemory.TAG_ENDED, Optional.empty());
+    }
+    memory.forEach(
+        (key, value) -> {
+          if (value.isPresent() && !value.get().equals(now.get(key))) {
+            set.put(key, value.get());
+          } else if (value.isEmpty() && now.containsKey(key)) {
+            remove.add(key);
+          }
+        });
     if (!set.isEmpty()) {
       ecs.tag(arn, set);
     }

@@ -48,12 +48,16 @@ public final class Sessions {
     record Suppressed(String why) implements Outcome {}
   }
 
+  /** How many of the newest sessions {@link #touched} looks at. */
+  private static final int TOUCHED_LOOKBACK = 500;
+
   private final SessionStore store;
   private final Findings findings;
   private final SherlockConfig config;
   private final Clock clock;
   private final Deque<Instant> mutations = new ArrayDeque<>();
   private volatile Consumer<String> onChange = arn -> {};
+  private volatile boolean draining;
   private final List<Consumer<Session>> onOpened =
       new java.util.concurrent.CopyOnWriteArrayList<>();
 
@@ -184,6 +188,31 @@ public final class Sessions {
             });
   }
 
+  /**
+   * For an uninstall: from now on every request to open a session is refused, and every active
+   * session ends (their services revert). Returns the sessions it ended.
+   */
+  public synchronized List<Session> drain() {
+    draining = true;
+    List<Session> ended =
+        store.active().stream()
+            .map(s -> end(s.id(), "Sherlock is draining for an uninstall"))
+            .flatMap(Optional::stream)
+            .toList();
+    // Those without a session now reconcile too: their reconcile takes Sherlock's tags off.
+    touched().forEach(onChange);
+    return ended;
+  }
+
+  /** The services of the newest sessions, ended ones too: those Sherlock has changed. */
+  public List<String> touched() {
+    return store.recent(TOUCHED_LOOKBACK).stream().map(Session::serviceArn).distinct().toList();
+  }
+
+  public boolean draining() {
+    return draining;
+  }
+
   /** Ends an active session; the service's next reconcile reverts what it did. */
   public synchronized Optional<Session> end(String id, String why) {
     return store
@@ -305,6 +334,9 @@ public final class Sessions {
 
   private Optional<String> admission(Request request, List<Session> active, Instant now) {
     DebugPolicy policy = request.policy();
+    if (draining) {
+      return Optional.of("Sherlock is draining for an uninstall: it opens no more sessions");
+    }
     if (request.origin() == Session.Origin.TRIGGER) {
       Duration cooldown = policy.spec().session().cooldown();
       Optional<Instant> lastEnd =

@@ -128,6 +128,17 @@ class CommandLineIT {
     expectOneLine(
         SHERLOCK.run("plan", "policies/"),
         "sherlock plan: error: no AWS region: pass --region, set AWS_REGION");
+    Launcher drainer = SHERLOCK.with("SHERLOCK_API_TOKEN", "t");
+    expectOneLine(
+        drainer.run("drain", "--api", "http://127.0.0.1:9"),
+        "sherlock drain: error: cannot reach Sherlock's API at http://127.0.0.1:9");
+    // A bad option value is a usage error (2), as picocli's own are.
+    Launcher.Exit zero = drainer.run("drain", "--interval", "0s");
+    assertThat(zero.code()).isEqualTo(2);
+    assertThat(zero.errText()).isEqualTo("sherlock drain: error: --interval: must be more than 0s");
+    Launcher.Exit soon = drainer.run("drain", "--timeout", "soon");
+    assertThat(soon.code()).isEqualTo(2);
+    assertThat(soon.errText()).startsWith("sherlock drain: error: --timeout: bad duration 'soon'");
   }
 
   @Test

@@ -23,6 +23,9 @@ import org.junit.jupiter.api.io.TempDir;
 import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
 import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
 import software.amazon.awssdk.regions.Region;
+import software.amazon.awssdk.services.ecs.EcsClient;
+import software.amazon.awssdk.services.ecs.model.Service;
+import software.amazon.awssdk.services.ecs.model.ServiceField;
 import software.amazon.awssdk.services.sqs.SqsClient;
 
 /**
@@ -320,6 +323,114 @@ class DaemonIT {
           l -> l.contains("Plan dry run: session git-inc-4711 would"), Duration.ofMinutes(1));
       assertThat(daemon.terminate(Duration.ofSeconds(60)).code()).isZero();
     }
+  }
+
+  /**
+   * The uninstall's first step: drain ends the git session and a session opened by hand, waits
+   * until ECS runs every service on its base again, and from then on Sherlock opens nothing.
+   */
+  @Test
+  void drainEndsEverySessionAndWaitsUntilEveryServiceIsOnItsBase() throws Exception {
+    Launcher responder = SHERLOCK.with("SHERLOCK_API_TOKEN", "drain-token");
+    try (Launcher.Running daemon =
+        responder.start(
+            "run",
+            "--endpoint",
+            endpoint,
+            "--region",
+            "us-east-1",
+            "--data-dir",
+            dir.resolve("drain").toString(),
+            "--port",
+            "0",
+            "--log-format",
+            "json")) {
+      String api = awaitReady(daemon);
+      Launcher.Exit opened =
+          responder.run(
+              "debug",
+              "open",
+              "--api",
+              api,
+              "--policy",
+              "like-5xx-xray",
+              "--cluster",
+              "mysfits",
+              "--service",
+              "monolith",
+              "--reason",
+              "before the uninstall",
+              "--duration",
+              "1h");
+      assertThat(opened.code()).as(opened.errText()).isZero();
+      await("the session on monolith applied")
+          .atMost(Duration.ofMinutes(1))
+          .until(() -> !taskDefinitionOf("monolith").endsWith("monolith:1"));
+
+      Launcher.Exit unauthorised = SHERLOCK.run("drain", "--api", api);
+      assertThat(unauthorised.code()).isEqualTo(1);
+      assertThat(unauthorised.errText())
+          .startsWith("sherlock drain: error: this needs the API token");
+
+      Launcher.Exit drained = responder.run("drain", "--api", api, "--interval", "1s");
+
+      assertThat(drained.code()).as(drained.errText()).isZero();
+      assertThat(drained.out().getFirst()).matches("draining: ended [1-9]\\d* sessions?; .*");
+      assertThat(drained.out()).anyMatch(l -> l.startsWith("waiting: ") && l.contains("monolith"));
+      assertThat(drained.out().getLast()).startsWith("drained: ");
+      for (String name : List.of("monolith", "like-service")) {
+        Service service = service(name);
+        assertThat(service.taskDefinition()).endsWith(name + ":1");
+        assertThat(service.deployments()).hasSize(1);
+        assertThat(service.tags()).noneMatch(t -> t.key().startsWith("sherlock:"));
+      }
+      assertThat(SHERLOCK.run("debug", "list", "--api", api).out())
+          .isNotEmpty()
+          .noneMatch(l -> l.contains(" ACTIVE "));
+
+      Launcher.Exit refused =
+          responder.run(
+              "debug",
+              "open",
+              "--api",
+              api,
+              "--policy",
+              "like-5xx-xray",
+              "--cluster",
+              "mysfits",
+              "--service",
+              "monolith",
+              "--reason",
+              "after the drain");
+      assertThat(refused.code()).isEqualTo(1);
+      assertThat(refused.errText()).contains("draining");
+      // Draining again is harmless and says at once that nothing is left.
+      Launcher.Exit again = responder.run("drain", "--api", api);
+      assertThat(again.code()).as(again.errText()).isZero();
+      assertThat(again.out()).first().asString().startsWith("draining: ended 0 sessions");
+      recordCalls(api);
+      assertThat(daemon.terminate(Duration.ofSeconds(60)).code()).isZero();
+    }
+  }
+
+  /** A mysfits service with its tags, asked of the sandbox directly. */
+  private static Service service(String name) {
+    try (EcsClient ecs =
+        EcsClient.builder()
+            .endpointOverride(URI.create(endpoint))
+            .region(Region.US_EAST_1)
+            .credentialsProvider(
+                StaticCredentialsProvider.create(AwsBasicCredentials.create("test", "test")))
+            .build()) {
+      return ecs.describeServices(
+              d -> d.cluster("mysfits").services(name).include(ServiceField.TAGS))
+          .services()
+          .getFirst();
+    }
+  }
+
+  private static String taskDefinitionOf(String name) {
+    return service(name).taskDefinition();
   }
 
   @Test
