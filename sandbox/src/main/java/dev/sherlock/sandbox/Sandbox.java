@@ -109,7 +109,7 @@ public final class Sandbox implements AutoCloseable {
   private final Clock clock;
   private final Optional<VirtualClock> virtualClock;
   private final ReentrantLock world = new ReentrantLock();
-  private final CallLedger ledger = new CallLedger();
+  private final CallLedger ledger;
   private final FaultInjector faults;
   private final Scenario scenario = new Scenario();
   private final SandboxHttpServer server;
@@ -130,6 +130,7 @@ public final class Sandbox implements AutoCloseable {
     this.clock =
         virtualClock.<Clock>map(c -> c).orElse(builder.runningClock.orElse(Clock.systemUTC()));
     this.faults = new FaultInjector(clock, builder.seed);
+    this.ledger = new CallLedger(clock);
     this.server = new SandboxHttpServer(builder.port, faults, ledger, world, this::catchUp);
 
     this.elasticMq =
@@ -347,6 +348,15 @@ public final class Sandbox implements AutoCloseable {
           switch (path) {
             case "health" -> Optional.of(Json.object().put("status", "UP"));
             case "calls" -> Optional.of(callsJson());
+            case "calls/reset" -> {
+              // POST only: a GET (a browser's prefetch, a crawler) must never wipe a measurement.
+              if (!exchange.getRequestMethod().equals("POST")) {
+                yield Optional.empty();
+              }
+              ledger.reset();
+              yield Optional.of(Json.object().put("reset", true));
+            }
+            case "ledger" -> Optional.of(ledgerJson(exchange.getRequestURI().getQuery()));
             case "address-map" -> {
               ObjectNode map = Json.object();
               addressMap().forEach((k, v) -> map.put(k, v.toString()));
@@ -372,6 +382,30 @@ public final class Sandbox implements AutoCloseable {
       boolean stats = parts.length == 4 && parts[3].equals("stats");
       return inWorld(
           () -> stats ? workload.taskStats(ip, clock.instant()) : workload.taskMetadata(ip));
+    }
+
+    /** Every call with its time, oldest first; {@code ?since=EPOCH_MILLIS} for the newer ones. */
+    private JsonNode ledgerJson(String query) {
+      long since = 0;
+      if (query != null && query.startsWith("since=")) {
+        try {
+          since = Long.parseLong(query.substring("since=".length()));
+        } catch (NumberFormatException e) {
+          since = 0;
+        }
+      }
+      ArrayNode array = Json.array();
+      for (CallLedger.Entry e : ledger.since(java.time.Instant.ofEpochMilli(since))) {
+        array
+            .addObject()
+            .put("at", e.at().toEpochMilli())
+            .put("service", e.key().service())
+            .put("operation", e.key().operation())
+            .put("outcome", e.key().outcome());
+      }
+      ObjectNode json = Json.object();
+      json.set("calls", array);
+      return json;
     }
 
     private JsonNode callsJson() {

@@ -1,8 +1,10 @@
 package dev.sherlock.workbench;
 
 import dev.sherlock.policy.Durations;
+import dev.sherlock.sandbox.FleetWorld;
 import dev.sherlock.sandbox.MysfitsWorld;
 import dev.sherlock.sandbox.Sandbox;
+import dev.sherlock.sandbox.faults.AwsBudgets;
 import java.io.PrintWriter;
 import java.io.UncheckedIOException;
 import java.net.BindException;
@@ -27,7 +29,14 @@ public final class SandboxCommand implements Callable<Integer> {
   /** Worlds the sandbox can start with. */
   public enum Seed {
     none,
-    mysfits
+    mysfits,
+    fleet
+  }
+
+  /** Request budgets the sandbox's ECS enforces. */
+  public enum Budgets {
+    none,
+    aws
   }
 
   @CommandLine.Spec CommandLine.Model.CommandSpec spec;
@@ -45,6 +54,20 @@ public final class SandboxCommand implements Callable<Integer> {
   Seed seed;
 
   @Option(
+      names = "--services",
+      defaultValue = "100",
+      description = "With --seed fleet: how many services (default: ${DEFAULT-VALUE}).")
+  int services;
+
+  @Option(
+      names = "--budgets",
+      defaultValue = "none",
+      description =
+          "ECS request budgets: none, or aws (the published token buckets: RegisterTaskDefinition"
+              + " 20 then 1/s, ...). Default: ${DEFAULT-VALUE}.")
+  Budgets budgets;
+
+  @Option(
       names = "--for",
       paramLabel = "DURATION",
       description = "Stop after this long (e.g. 10m); default: until interrupted.")
@@ -59,6 +82,10 @@ public final class SandboxCommand implements Callable<Integer> {
       limit = runFor.map(Durations::parse);
     } catch (IllegalArgumentException e) {
       err.println("sherlock sandbox: error: --for: " + e.getMessage());
+      return 2;
+    }
+    if (services < 1 || services > 100_000) {
+      err.println("sherlock sandbox: error: --services must be between 1 and 100000");
       return 2;
     }
     Sandbox sandbox;
@@ -79,16 +106,31 @@ public final class SandboxCommand implements Callable<Integer> {
               stopped.countDown();
             });
     Runtime.getRuntime().addShutdownHook(hook);
-    if (seed == Seed.mysfits) {
-      MysfitsWorld.seed(sandbox);
+    switch (seed) {
+      case mysfits -> MysfitsWorld.seed(sandbox);
+      case fleet -> FleetWorld.seed(sandbox, services);
+      case none -> {}
     }
+    if (budgets == Budgets.aws) {
+      AwsBudgets.enforce(sandbox.faults()); // after seeding: the world is not the budget's concern
+    }
+    sandbox.calls().reset(); // so the ledger holds the callers' calls only
     String endpoint = sandbox.endpoint().toString();
     out.printf(
         "Sherlock sandbox on %s: ECS, Application Auto Scaling, EventBridge, CloudWatch, CloudWatch Logs, SQS%n",
         endpoint);
-    if (seed == Seed.mysfits) {
-      out.println(
-          "World: cluster mysfits with like-service (CHAOSMODE=on, LOGLEVEL=ERROR, behind an ALB) and monolith, 2 tasks each");
+    switch (seed) {
+      case mysfits ->
+          out.println(
+              "World: cluster mysfits with like-service (CHAOSMODE=on, LOGLEVEL=ERROR, behind an ALB) and monolith, 2 tasks each");
+      case fleet ->
+          out.printf(
+              "World: cluster fleet with %d services (%s ... %s), 1 task each%n",
+              services, FleetWorld.service(1), FleetWorld.service(services));
+      case none -> {}
+    }
+    if (budgets == Budgets.aws) {
+      out.println("ECS enforces AWS's published request budgets (ThrottlingException beyond them)");
     }
     out.printf(
         """
@@ -98,7 +140,9 @@ public final class SandboxCommand implements Callable<Integer> {
           export AWS_ACCESS_KEY_ID=test AWS_SECRET_ACCESS_KEY=test AWS_REGION=%2$s AWS_DEFAULT_REGION=%2$s
           aws --endpoint-url %1$s ecs list-services --cluster mysfits   # CLIs older than 2.13 ignore AWS_ENDPOINT_URL
 
-        API call counts: %1$s/_sandbox/calls   task metadata address map: %1$s/_sandbox/address-map
+        API call counts: %1$s/_sandbox/calls (POST %1$s/_sandbox/calls/reset starts afresh)
+        every call with its time: %1$s/_sandbox/ledger[?since=EPOCH_MILLIS]
+        task metadata address map: %1$s/_sandbox/address-map
         %3$s
         """,
         endpoint,

@@ -142,6 +142,34 @@ class CommandLineIT {
   }
 
   @Test
+  void theSandboxSeedsAFleetForBenchmarksUnderAwsBudgets() {
+    Launcher.Exit fleet =
+        SHERLOCK.run(
+            "sandbox",
+            "--seed",
+            "fleet",
+            "--services",
+            "3",
+            "--budgets",
+            "aws",
+            "--port",
+            "0",
+            "--for",
+            "1s");
+
+    assertThat(fleet.code()).as(fleet.errText()).isZero();
+    assertThat(fleet.outText())
+        .contains(
+            "World: cluster fleet with 3 services (svc-00001 ... svc-00003), 1 task each",
+            "ECS enforces AWS's published request budgets",
+            "/_sandbox/ledger");
+    Launcher.Exit none = SHERLOCK.run("sandbox", "--seed", "fleet", "--services", "0");
+    assertThat(none.code()).isEqualTo(2);
+    assertThat(none.errText())
+        .isEqualTo("sherlock sandbox: error: --services must be between 1 and 100000");
+  }
+
+  @Test
   void theSandboxStopsByItselfWithFor() {
     Launcher.Exit sandbox =
         SHERLOCK.run("sandbox", "--seed", "mysfits", "--port", "0", "--for", "2s");

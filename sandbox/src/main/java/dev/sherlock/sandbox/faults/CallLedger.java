@@ -1,23 +1,53 @@
 package dev.sherlock.sandbox.faults;
 
+import java.time.Clock;
+import java.time.Instant;
+import java.util.List;
 import java.util.Map;
+import java.util.Queue;
 import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.LongAdder;
 
 /**
  * Counts every API call by service, operation and outcome ({@code ok}, or the error code), so tests
  * and benchmarks can assert how many calls a controller made, e.g. that duplicated events caused no
- * extra RegisterTaskDefinition.
+ * extra RegisterTaskDefinition; and keeps each call with its time, for benchmarks that need to know
+ * when (a rollout's pace, a resync's burst). {@link #reset} starts a measurement afresh.
  */
 public final class CallLedger {
   /** One counted kind of call. */
   public record Key(String service, String operation, String outcome) {}
 
+  /** One call at the time the sandbox answered it. */
+  public record Entry(Instant at, Key key) {}
+
   private final Map<Key, LongAdder> counts = new ConcurrentHashMap<>();
+  private final Queue<Entry> entries = new ConcurrentLinkedQueue<>();
+  private final AtomicLong kept = new AtomicLong();
+  private final Clock clock;
+
+  /** Calls kept with their times: enough for the largest benchmark, bounded for a long run. */
+  private static final int MAX_ENTRIES = 2_000_000;
+
+  public CallLedger(Clock clock) {
+    this.clock = clock;
+  }
 
   public void record(String service, String operation, String outcome) {
-    counts.computeIfAbsent(new Key(service, operation, outcome), k -> new LongAdder()).increment();
+    Key key = new Key(service, operation, outcome);
+    counts.computeIfAbsent(key, k -> new LongAdder()).increment();
+    entries.add(new Entry(clock.instant(), key));
+    if (kept.incrementAndGet() > MAX_ENTRIES && entries.poll() != null) {
+      kept.decrementAndGet(); // a sandbox left running keeps the newest calls, not all of them
+    }
+  }
+
+  /** The calls answered at or after {@code from}, oldest first. */
+  public List<Entry> since(Instant from) {
+    return entries.stream().filter(e -> !e.at().isBefore(from)).toList();
   }
 
   /** Calls of one operation with any outcome. */
@@ -59,5 +89,7 @@ public final class CallLedger {
 
   public void reset() {
     counts.clear();
+    entries.clear();
+    kept.set(0);
   }
 }

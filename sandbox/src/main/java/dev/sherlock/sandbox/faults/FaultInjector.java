@@ -28,6 +28,9 @@ public final class FaultInjector {
   private final Map<String, double[]> buckets = new ConcurrentHashMap<>();
   private final Map<String, Faults> faults = new ConcurrentHashMap<>();
 
+  /** {@code service.Operation} to the budget key of its group, for budgets shared by actions. */
+  private final Map<String, String> groups = new ConcurrentHashMap<>();
+
   public FaultInjector(Clock clock, long seed) {
     this.clock = clock;
     this.random = new Random(seed);
@@ -37,6 +40,15 @@ public final class FaultInjector {
   public void budget(String key, Budget budget) {
     budgets.put(key, budget);
     buckets.remove(key);
+  }
+
+  /**
+   * One budget shared by several operations ({@code ecs.DescribeServices}, ...), as AWS groups
+   * them.
+   */
+  public void budgetGroup(String group, Budget budget, java.util.Collection<String> operationKeys) {
+    budget(group, budget);
+    operationKeys.forEach(key -> groups.put(key, group));
   }
 
   /**
@@ -50,6 +62,7 @@ public final class FaultInjector {
     faults.clear();
     budgets.clear();
     buckets.clear();
+    groups.clear();
   }
 
   /**
@@ -62,6 +75,10 @@ public final class FaultInjector {
   public synchronized Duration admit(String service, String operation, String throttlingCode) {
     String key = service + "." + operation;
     takeToken(key, throttlingCode);
+    String group = groups.get(key);
+    if (group != null) {
+      takeToken(group, throttlingCode);
+    }
     takeToken(service, throttlingCode);
     Faults injected =
         Optional.ofNullable(faults.get(key))
