@@ -1,0 +1,45 @@
+package dev.sherlock.bench;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import java.io.IOException;
+import java.util.Map;
+import java.util.TreeMap;
+
+/** The sandbox's call ledger: what every caller asked of AWS, counted by the other side. */
+final class Ledger {
+  private final Http sandbox;
+
+  Ledger(String endpoint) {
+    this.sandbox = new Http(endpoint, null);
+  }
+
+  void reset() throws IOException, InterruptedException {
+    sandbox.send("POST", "/_sandbox/calls/reset", null);
+  }
+
+  /** ECS calls since the last reset, by operation ("DescribeServices" -> 12), any outcome. */
+  Map<String, Long> ecs() throws IOException, InterruptedException {
+    Map<String, Long> byOperation = new TreeMap<>();
+    for (JsonNode call : sandbox.get("/_sandbox/calls").path("calls")) {
+      if (call.path("service").asText().equals("ecs")) {
+        byOperation.merge(call.path("operation").asText(), call.path("count").asLong(), Long::sum);
+      }
+    }
+    return byOperation;
+  }
+
+  /** ECS calls since the last reset that AWS refused for the budget. */
+  long throttled() throws IOException, InterruptedException {
+    long throttled = 0;
+    for (JsonNode call : sandbox.get("/_sandbox/calls").path("calls")) {
+      if (call.path("outcome").asText().equals("ThrottlingException")) {
+        throttled += call.path("count").asLong();
+      }
+    }
+    return throttled;
+  }
+
+  static long total(Map<String, Long> byOperation) {
+    return byOperation.values().stream().mapToLong(Long::longValue).sum();
+  }
+}
