@@ -112,22 +112,7 @@ class DaemonIT {
 
       // A responder opens, extends and ends a session by hand.
       Launcher responder = SHERLOCK.with("SHERLOCK_API_TOKEN", "s3cret-token");
-      Launcher.Exit opened =
-          responder.run(
-              "debug",
-              "open",
-              "--api",
-              api,
-              "--policy",
-              "like-5xx-xray",
-              "--cluster",
-              "mysfits",
-              "--service",
-              "monolith",
-              "--reason",
-              "INC-1 by hand",
-              "--duration",
-              "10m");
+      Launcher.Exit opened = openOnMonolith(responder, api, "INC-1 by hand", "--duration", "10m");
       assertThat(opened.code()).as(opened.errText()).isZero();
       String id = opened.outText().split("\\s+")[0];
       assertThat(id).startsWith("s-");
@@ -347,21 +332,7 @@ class DaemonIT {
             "json")) {
       String api = awaitReady(daemon);
       Launcher.Exit opened =
-          responder.run(
-              "debug",
-              "open",
-              "--api",
-              api,
-              "--policy",
-              "like-5xx-xray",
-              "--cluster",
-              "mysfits",
-              "--service",
-              "monolith",
-              "--reason",
-              "before the uninstall",
-              "--duration",
-              "1h");
+          openOnMonolith(responder, api, "before the uninstall", "--duration", "1h");
       assertThat(opened.code()).as(opened.errText()).isZero();
       await("the session on monolith applied")
           .atMost(Duration.ofMinutes(1))
@@ -388,20 +359,7 @@ class DaemonIT {
           .isNotEmpty()
           .noneMatch(l -> l.contains(" ACTIVE "));
 
-      Launcher.Exit refused =
-          responder.run(
-              "debug",
-              "open",
-              "--api",
-              api,
-              "--policy",
-              "like-5xx-xray",
-              "--cluster",
-              "mysfits",
-              "--service",
-              "monolith",
-              "--reason",
-              "after the drain");
+      Launcher.Exit refused = openOnMonolith(responder, api, "after the drain");
       assertThat(refused.code()).isEqualTo(1);
       assertThat(refused.errText()).contains("draining");
       // Draining again is harmless and says at once that nothing is left.
@@ -411,6 +369,28 @@ class DaemonIT {
       recordCalls(api);
       assertThat(daemon.terminate(Duration.ofSeconds(60)).code()).isZero();
     }
+  }
+
+  /** {@code sherlock debug open} of like-5xx-xray on mysfits/monolith, by a responder. */
+  private static Launcher.Exit openOnMonolith(
+      Launcher responder, String api, String reason, String... more) {
+    List<String> args =
+        new java.util.ArrayList<>(
+            List.of(
+                "debug",
+                "open",
+                "--api",
+                api,
+                "--policy",
+                "like-5xx-xray",
+                "--cluster",
+                "mysfits",
+                "--service",
+                "monolith",
+                "--reason",
+                reason));
+    args.addAll(List.of(more));
+    return responder.run(args.toArray(String[]::new));
   }
 
   /** A mysfits service with its tags, asked of the sandbox directly. */
