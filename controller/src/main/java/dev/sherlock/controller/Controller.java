@@ -283,13 +283,19 @@ public final class Controller implements AutoCloseable {
     }
   }
 
-  /** Lists and describes every service the policies select, and queues each for a reconcile. */
+  /**
+   * Lists and describes every service the policies select (ten per DescribeServices), and queues
+   * each for a reconcile that has something to do: a service with nothing of Sherlock's on it is
+   * settled, and a reconcile would only describe it again, alone ({@link
+   * ServiceReconciler#settled}). Services with open sessions are always queued: their sessions
+   * expire, drift and fail through the reconcile.
+   */
   public void resync() {
     List<DebugPolicy> all = policies.policies();
     Set<String> queued = new HashSet<>();
     for (Service service : Selection.servicesOfWatchedClusters(ecs, all)) {
       services.put(service);
-      if (Selection.selects(all, service)) {
+      if (Selection.selects(all, service) && !reconciler.settled(service)) {
         queue.add(service.serviceArn());
         queued.add(service.serviceArn());
       }

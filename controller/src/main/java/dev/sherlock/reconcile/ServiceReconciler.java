@@ -386,6 +386,25 @@ public final class ServiceReconciler {
    * difference costs a call.
    */
   private void remember(Service service) {
+    MemoryChange change = memoryChange(service);
+    if (!change.set().isEmpty()) {
+      ecs.tag(service.serviceArn(), change.set());
+    }
+    if (!change.remove().isEmpty()) {
+      ecs.untag(service.serviceArn(), change.remove());
+    }
+  }
+
+  /**
+   * The tags of {@link ServiceMemory} to set and to remove so that they say what the store does.
+   */
+  private record MemoryChange(Map<String, String> set, List<String> remove) {
+    boolean none() {
+      return set.isEmpty() && remove.isEmpty();
+    }
+  }
+
+  private MemoryChange memoryChange(Service service) {
     String arn = service.serviceArn();
     Map<String, String> now = ServiceCache.tags(service);
     Map<String, String> set = new LinkedHashMap<>();
@@ -405,12 +424,25 @@ public final class ServiceReconciler {
             remove.add(key);
           }
         });
-    if (!set.isEmpty()) {
-      ecs.tag(arn, set);
-    }
-    if (!remove.isEmpty()) {
-      ecs.untag(arn, remove);
-    }
+    return new MemoryChange(set, remove);
+  }
+
+  /**
+   * Whether a reconcile of this service, as a resync has just described it, would change nothing:
+   * no session of it is open, it runs no revision of Sherlock's (by the store or by the revision's
+   * own tags), no revision of Sherlock's waits to be deregistered, nothing waits to be put back
+   * (capacity, ECS Exec), and its memory tags say what the store does. The resync leaves such a
+   * service alone: describing it again, by itself, is all the reconcile would have done. The
+   * revision's description costs nothing after the first (revisions never change: it is cached).
+   */
+  public boolean settled(Service service) {
+    String arn = service.serviceArn();
+    return sessions.activeOn(arn).isEmpty()
+        && sessions.revisionsOf(arn).isEmpty()
+        && sessions.capacity(arn).isEmpty()
+        && sessions.execBefore(arn).isEmpty()
+        && managed(ecs.taskDefinition(service.taskDefinition()), arn).isEmpty()
+        && memoryChange(service).none();
   }
 
   /**
