@@ -28,17 +28,6 @@ final class Ledger {
     return byOperation;
   }
 
-  /** ECS calls since the last reset that AWS refused for the budget. */
-  long throttled() throws IOException, InterruptedException {
-    long throttled = 0;
-    for (JsonNode call : sandbox.get("/_sandbox/calls").path("calls")) {
-      if (call.path("outcome").asText().equals("ThrottlingException")) {
-        throttled += call.path("count").asLong();
-      }
-    }
-    return throttled;
-  }
-
   static long total(Map<String, Long> byOperation) {
     return byOperation.values().stream().mapToLong(Long::longValue).sum();
   }
