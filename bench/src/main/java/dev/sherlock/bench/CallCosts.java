@@ -114,9 +114,7 @@ final class CallCosts {
         Duration toReady = Duration.between(started, Instant.now());
         Map<String, Long> startup = ledger.ecs();
 
-        ledger.reset();
-        Thread.sleep(window);
-        Map<String, Long> idle = ledger.ecs();
+        Map<String, Long> idle = callsDuring(ledger, window);
 
         ledger.reset();
         Instant applying = Instant.now();
@@ -133,9 +131,7 @@ final class CallCosts {
         Thread.sleep(settle); // the rollouts run; what watching them costs belongs to the apply
         Map<String, Long> apply = ledger.ecs();
 
-        ledger.reset();
-        Thread.sleep(window);
-        Map<String, Long> sessionsOpen = ledger.ecs();
+        Map<String, Long> sessionsOpen = callsDuring(ledger, window);
 
         ledger.reset();
         Instant reverting = Instant.now();
@@ -162,6 +158,13 @@ final class CallCosts {
             revertTook);
       }
     }
+  }
+
+  /** The ECS calls made in the next {@code window}, whoever made them. */
+  private static Map<String, Long> callsDuring(Ledger ledger, Duration window) throws Exception {
+    ledger.reset();
+    Thread.sleep(window); // a measurement window of wall time, not a wait for a state
+    return ledger.ecs();
   }
 
   /** Sessions ECS runs the overlay of (the session records the revision it applied). */
