@@ -236,7 +236,10 @@ public final class ServiceReconciler {
         sessions.save(updated);
       }
     }
-    return deploying(service) ? Result.after(WATCH_ROLLOUT) : Result.done();
+    // The description is from before this reconcile's own UpdateService: a change just made is a
+    // rollout just started. Watching it to its end is what deregisters the revision it replaced.
+    boolean rollingOut = changeRevision || changeExec || deploying(service);
+    return rollingOut ? Result.after(WATCH_ROLLOUT) : Result.done();
   }
 
   private void record(
@@ -437,12 +440,23 @@ public final class ServiceReconciler {
    */
   public boolean settled(Service service) {
     String arn = service.serviceArn();
-    return sessions.activeOn(arn).isEmpty()
-        && sessions.revisionsOf(arn).isEmpty()
-        && sessions.capacity(arn).isEmpty()
-        && sessions.execBefore(arn).isEmpty()
-        && managed(ecs.taskDefinition(service.taskDefinition()), arn).isEmpty()
-        && memoryChange(service).none();
+    try {
+      return sessions.activeOn(arn).isEmpty()
+          && sessions.revisionsOf(arn).isEmpty()
+          && sessions.capacity(arn).isEmpty()
+          && sessions.execBefore(arn).isEmpty()
+          && ownRevision(service).isEmpty()
+          && memoryChange(service).none();
+    } catch (RuntimeException e) {
+      // Not known to be settled (throttled, denied, a tag that does not parse): let the
+      // reconcile, with its own retries and backoff, find out.
+      return false;
+    }
+  }
+
+  /** The revision of Sherlock's the service runs, by the store or by the revision's own tags. */
+  public Optional<ManagedRevision> ownRevision(Service service) {
+    return managed(ecs.taskDefinition(service.taskDefinition()), service.serviceArn());
   }
 
   /**
