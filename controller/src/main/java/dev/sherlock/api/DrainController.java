@@ -9,12 +9,16 @@ import io.micronaut.http.HttpResponse;
 import io.micronaut.http.annotation.Controller;
 import io.micronaut.http.annotation.Get;
 import io.micronaut.http.annotation.Post;
+import io.micronaut.scheduling.TaskExecutors;
+import io.micronaut.scheduling.annotation.ExecuteOn;
 import java.util.List;
 
 /**
  * {@code POST /api/drain} (with the token): open no more sessions and end every open one, for an
  * uninstall. {@code GET /api/drain}: how far it has come, service by service.
  */
+// The store and AWS answer slowly at times: never on the event loop, which serves /health too.
+@ExecuteOn(TaskExecutors.BLOCKING)
 @Controller("/api/drain")
 public final class DrainController {
   private final Drain drain;

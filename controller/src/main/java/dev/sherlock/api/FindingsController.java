@@ -12,6 +12,8 @@ import io.micronaut.http.annotation.Controller;
 import io.micronaut.http.annotation.Get;
 import io.micronaut.http.annotation.PathVariable;
 import io.micronaut.http.annotation.QueryValue;
+import io.micronaut.scheduling.TaskExecutors;
+import io.micronaut.scheduling.annotation.ExecuteOn;
 import java.time.Clock;
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
@@ -23,6 +25,8 @@ import java.util.Optional;
  * first, one page at a time ({@code next} is the cursor of the following page); {@code GET
  * /api/findings/{id}}: one finding with its evidence.
  */
+// The store and AWS answer slowly at times: never on the event loop, which serves /health too.
+@ExecuteOn(TaskExecutors.BLOCKING)
 @Controller("/api/findings")
 public final class FindingsController {
   private static final int MAX_LIMIT = 500;

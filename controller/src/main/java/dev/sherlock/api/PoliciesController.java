@@ -12,6 +12,8 @@ import dev.sherlock.store.FindingStore;
 import io.micronaut.http.HttpResponse;
 import io.micronaut.http.annotation.Controller;
 import io.micronaut.http.annotation.Get;
+import io.micronaut.scheduling.TaskExecutors;
+import io.micronaut.scheduling.annotation.ExecuteOn;
 import java.util.List;
 import java.util.Optional;
 
@@ -19,6 +21,8 @@ import java.util.Optional;
  * {@code GET /api/policies}: each policy in force with its status - mode, when it last fired, its
  * open sessions, how often it was suppressed, its last error - and the files currently rejected.
  */
+// The store and AWS answer slowly at times: never on the event loop, which serves /health too.
+@ExecuteOn(TaskExecutors.BLOCKING)
 @Controller("/api/policies")
 public final class PoliciesController {
   private final PolicySource policies;

@@ -20,6 +20,8 @@ import io.micronaut.http.annotation.Get;
 import io.micronaut.http.annotation.Patch;
 import io.micronaut.http.annotation.PathVariable;
 import io.micronaut.http.annotation.Post;
+import io.micronaut.scheduling.TaskExecutors;
+import io.micronaut.scheduling.annotation.ExecuteOn;
 import java.time.Duration;
 import java.util.Optional;
 import java.util.Set;
@@ -30,6 +32,8 @@ import java.util.Set;
  * {@code {"extendBy": "15m"}}), {@code DELETE /api/sessions/{id}} (end now; the service reverts).
  * The last three need the bearer token.
  */
+// The store and AWS answer slowly at times: never on the event loop, which serves /health too.
+@ExecuteOn(TaskExecutors.BLOCKING)
 @Controller("/api/sessions")
 public final class SessionsController {
   private final Sessions sessions;

@@ -85,13 +85,26 @@ public final class DrainCommand implements Callable<Integer> {
               Durations.format(limit), waiting);
           return 1;
         }
-        Thread.sleep(every);
+        // Never past the deadline: a long --interval does not stretch --timeout.
+        Thread.sleep(
+            Math.max(
+                1,
+                Math.min(every.toMillis(), Duration.between(Instant.now(), deadline).toMillis())));
         ApiClient.Answer answer = client.get("/api/drain");
         if (!answer.ok()) {
           err.println("sherlock drain: error: " + answer.error());
           return 1;
         }
         status = answer.body();
+        if (!status.path("draining").asBoolean()) {
+          // Sherlock restarted without its store (a new task): ask again, or it opens sessions.
+          ApiClient.Answer again = client.send("POST", "/api/drain", null);
+          if (!again.ok()) {
+            err.println("sherlock drain: error: " + again.error());
+            return 1;
+          }
+          status = again.body();
+        }
       }
       int services = status.path("services").size();
       out.printf(

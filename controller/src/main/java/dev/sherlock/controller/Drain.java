@@ -2,14 +2,18 @@ package dev.sherlock.controller;
 
 import dev.sherlock.aws.EcsGateway;
 import dev.sherlock.reconcile.ServiceArns;
+import dev.sherlock.reconcile.ServiceReconciler;
 import dev.sherlock.session.ManagedRevision;
 import dev.sherlock.session.Session;
 import dev.sherlock.session.Sessions;
 import dev.sherlock.source.ServiceCache;
 import jakarta.inject.Singleton;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
+import software.amazon.awssdk.services.ecs.model.ClusterNotFoundException;
 import software.amazon.awssdk.services.ecs.model.Service;
 
 /**
@@ -36,10 +40,12 @@ public final class Drain {
 
   private final Sessions sessions;
   private final EcsGateway ecs;
+  private final ServiceReconciler reconciler;
 
-  public Drain(Sessions sessions, EcsGateway ecs) {
+  public Drain(Sessions sessions, EcsGateway ecs, ServiceReconciler reconciler) {
     this.sessions = sessions;
     this.ecs = ecs;
+    this.reconciler = reconciler;
   }
 
   /** Starts draining (again, harmlessly) and returns the sessions it ended. */
@@ -47,17 +53,29 @@ public final class Drain {
     return sessions.drain();
   }
 
+  /** Asks ECS, ten services a call, cluster by cluster, as the resync does. */
   public Status status() {
-    List<ServiceStatus> services = new ArrayList<>();
+    Map<String, List<String>> byCluster = new LinkedHashMap<>();
     for (String arn : sessions.touched()) {
-      String cluster = ServiceArns.cluster(arn);
-      // A service deleted meanwhile has nothing left to put back.
-      ecs.describeService(cluster, arn)
-          .ifPresent(
-              service ->
-                  services.add(
-                      new ServiceStatus(cluster, service.serviceName(), waitingFor(service))));
+      byCluster.computeIfAbsent(ServiceArns.cluster(arn), c -> new ArrayList<>()).add(arn);
     }
+    List<ServiceStatus> services = new ArrayList<>();
+    byCluster.forEach(
+        (cluster, arns) -> {
+          Map<String, Service> described;
+          try {
+            described = ecs.describeServices(cluster, arns);
+          } catch (ClusterNotFoundException e) {
+            return; // a cluster deleted meanwhile has nothing left to put back
+          }
+          // A service deleted meanwhile has nothing left to put back either.
+          described.values().stream()
+              .filter(service -> !"INACTIVE".equals(service.status()))
+              .forEach(
+                  service ->
+                      services.add(
+                          new ServiceStatus(cluster, service.serviceName(), waitingFor(service))));
+        });
     return new Status(sessions.draining(), sessions.active().size(), services);
   }
 
@@ -67,7 +85,7 @@ public final class Drain {
     sessions
         .activeOn(arn)
         .forEach(s -> waiting.add("session %s of %s is open".formatted(s.id(), s.policy())));
-    Optional<ManagedRevision> own = sessions.revision(service.taskDefinition());
+    Optional<ManagedRevision> own = reconciler.ownRevision(service);
     if (own.isPresent()) {
       waiting.add(
           "runs Sherlock's revision %s, not its base %s"

@@ -57,7 +57,6 @@ public final class Sessions {
   private final Clock clock;
   private final Deque<Instant> mutations = new ArrayDeque<>();
   private volatile Consumer<String> onChange = arn -> {};
-  private volatile boolean draining;
   private final List<Consumer<Session>> onOpened =
       new java.util.concurrent.CopyOnWriteArrayList<>();
 
@@ -193,7 +192,7 @@ public final class Sessions {
    * session ends (their services revert). Returns the sessions it ended.
    */
   public synchronized List<Session> drain() {
-    draining = true;
+    store.saveDraining();
     List<Session> ended =
         store.active().stream()
             .map(s -> end(s.id(), "Sherlock is draining for an uninstall"))
@@ -204,13 +203,20 @@ public final class Sessions {
     return ended;
   }
 
-  /** The services of the newest sessions, ended ones too: those Sherlock has changed. */
+  /**
+   * The services Sherlock has changed: those of the open sessions, however old, and of the newest
+   * sessions, ended ones too.
+   */
   public List<String> touched() {
-    return store.recent(TOUCHED_LOOKBACK).stream().map(Session::serviceArn).distinct().toList();
+    return java.util.stream.Stream.concat(
+            store.active().stream(), store.recent(TOUCHED_LOOKBACK).stream())
+        .map(Session::serviceArn)
+        .distinct()
+        .toList();
   }
 
   public boolean draining() {
-    return draining;
+    return store.draining();
   }
 
   /** Ends an active session; the service's next reconcile reverts what it did. */
@@ -334,7 +340,7 @@ public final class Sessions {
 
   private Optional<String> admission(Request request, List<Session> active, Instant now) {
     DebugPolicy policy = request.policy();
-    if (draining) {
+    if (store.draining()) {
       return Optional.of("Sherlock is draining for an uninstall: it opens no more sessions");
     }
     if (request.origin() == Session.Origin.TRIGGER) {

@@ -47,6 +47,14 @@ public interface SessionStore {
 
   void clearExecBefore(String serviceArn);
 
+  /**
+   * Whether Sherlock is draining for an uninstall ({@code sherlock drain}): kept in the store so a
+   * restarted task does not open sessions again in the middle of an uninstall.
+   */
+  boolean draining();
+
+  void saveDraining();
+
   /** Records a revision Sherlock registered. */
   void saveRevision(ManagedRevision revision);
 

@@ -77,6 +77,7 @@ public final class SqliteStore implements SessionStore, FindingStore, AutoClosea
             "CREATE TABLE IF NOT EXISTS capacity (service_arn TEXT PRIMARY KEY, body TEXT NOT NULL)");
         s.execute(
             "CREATE TABLE IF NOT EXISTS exec_before (service_arn TEXT PRIMARY KEY, body TEXT NOT NULL)");
+        s.execute("CREATE TABLE IF NOT EXISTS draining (since TEXT NOT NULL)");
         s.execute(
             "CREATE TABLE IF NOT EXISTS revisions (arn TEXT PRIMARY KEY, service_arn TEXT NOT NULL, body TEXT NOT NULL)");
       }
@@ -171,6 +172,18 @@ public final class SqliteStore implements SessionStore, FindingStore, AutoClosea
   @Override
   public void clearExecBefore(String serviceArn) {
     write("DELETE FROM exec_before WHERE service_arn = ?", serviceArn);
+  }
+
+  @Override
+  public boolean draining() {
+    return !read("SELECT since FROM draining", String.class).isEmpty();
+  }
+
+  @Override
+  public void saveDraining() {
+    if (!draining()) {
+      write("INSERT INTO draining(since) VALUES (?)", json(java.time.Instant.now().toString()));
+    }
   }
 
   @Override

@@ -20,6 +20,7 @@ import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermission;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -75,6 +76,12 @@ class ImageIT {
         .noneMatch(entry -> entry.matches(".*(sandbox|elasticmq|pekko|scala).*"));
     assertThat(image.config().at("/config/User").asText()).isEqualTo("1000:1000");
     assertThat(image.root().resolve("policies")).isDirectory();
+    // The read-only root file system leaves /data and /tmp, the volumes, to user 1000.
+    for (String dir : List.of("data", "tmp")) {
+      assertThat(Files.getPosixFilePermissions(image.root().resolve(dir)))
+          .as("/" + dir)
+          .contains(PosixFilePermission.OTHERS_WRITE, PosixFilePermission.OTHERS_EXECUTE);
+    }
   }
 
   @Test

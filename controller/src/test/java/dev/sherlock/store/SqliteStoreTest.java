@@ -16,6 +16,19 @@ class SqliteStoreTest {
   @TempDir Path dir;
 
   @Test
+  void drainingSurvivesReopeningAndIsRecordedOnce() {
+    Path file = dir.resolve("sherlock.db");
+    try (SqliteStore store = new SqliteStore(file)) {
+      assertThat(store.draining()).isFalse();
+      store.saveDraining();
+      store.saveDraining();
+    }
+    try (SqliteStore store = new SqliteStore(file)) {
+      assertThat(store.draining()).isTrue();
+    }
+  }
+
+  @Test
   void findingsSurviveReopeningArePagedNewestFirstAndPruned() {
     Path file = dir.resolve("sherlock.db");
     try (SqliteStore store = new SqliteStore(file)) {

@@ -369,6 +369,26 @@ class DaemonIT {
       recordCalls(api);
       assertThat(daemon.terminate(Duration.ofSeconds(60)).code()).isZero();
     }
+    // A restarted task (the same store) is still draining: no session opens mid-uninstall.
+    try (Launcher.Running daemon =
+        responder.start(
+            "run",
+            "--endpoint",
+            endpoint,
+            "--region",
+            "us-east-1",
+            "--data-dir",
+            dir.resolve("drain").toString(),
+            "--port",
+            "0",
+            "--log-format",
+            "json")) {
+      String api = awaitReady(daemon);
+      Launcher.Exit refused = openOnMonolith(responder, api, "after the restart");
+      assertThat(refused.code()).isEqualTo(1);
+      assertThat(refused.errText()).contains("draining");
+      assertThat(daemon.terminate(Duration.ofSeconds(60)).code()).isZero();
+    }
   }
 
   /** {@code sherlock debug open} of like-5xx-xray on mysfits/monolith, by a responder. */
