@@ -55,6 +55,13 @@ public final class Sessions {
   private final Findings findings;
   private final SherlockConfig config;
   private final Clock clock;
+
+  /**
+   * The store's drain flag, read once: admission and every reconcile's memory ask it, and only
+   * {@link #drain} changes it.
+   */
+  private volatile boolean draining;
+
   private final Deque<Instant> mutations = new ArrayDeque<>();
   private volatile Consumer<String> onChange = arn -> {};
   private final List<Consumer<Session>> onOpened =
@@ -65,6 +72,7 @@ public final class Sessions {
     this.findings = findings;
     this.config = config;
     this.clock = clock;
+    this.draining = store.draining();
   }
 
   /** Called with every session that opens (after it is stored). */
@@ -193,6 +201,7 @@ public final class Sessions {
    */
   public synchronized List<Session> drain() {
     store.saveDraining();
+    draining = true;
     List<Session> ended =
         store.active().stream()
             .map(s -> end(s.id(), "Sherlock is draining for an uninstall"))
@@ -216,7 +225,7 @@ public final class Sessions {
   }
 
   public boolean draining() {
-    return store.draining();
+    return draining;
   }
 
   /** Ends an active session; the service's next reconcile reverts what it did. */
@@ -340,7 +349,7 @@ public final class Sessions {
 
   private Optional<String> admission(Request request, List<Session> active, Instant now) {
     DebugPolicy policy = request.policy();
-    if (store.draining()) {
+    if (draining) {
       return Optional.of("Sherlock is draining for an uninstall: it opens no more sessions");
     }
     if (request.origin() == Session.Origin.TRIGGER) {

@@ -317,19 +317,20 @@ class DaemonIT {
   @Test
   void drainEndsEverySessionAndWaitsUntilEveryServiceIsOnItsBase() throws Exception {
     Launcher responder = SHERLOCK.with("SHERLOCK_API_TOKEN", "drain-token");
-    try (Launcher.Running daemon =
-        responder.start(
-            "run",
-            "--endpoint",
-            endpoint,
-            "--region",
-            "us-east-1",
-            "--data-dir",
-            dir.resolve("drain").toString(),
-            "--port",
-            "0",
-            "--log-format",
-            "json")) {
+    String[] run = {
+      "run",
+      "--endpoint",
+      endpoint,
+      "--region",
+      "us-east-1",
+      "--data-dir",
+      dir.resolve("drain").toString(),
+      "--port",
+      "0",
+      "--log-format",
+      "json"
+    };
+    try (Launcher.Running daemon = responder.start(run)) {
       String api = awaitReady(daemon);
       Launcher.Exit opened =
           openOnMonolith(responder, api, "before the uninstall", "--duration", "1h");
@@ -370,19 +371,7 @@ class DaemonIT {
       assertThat(daemon.terminate(Duration.ofSeconds(60)).code()).isZero();
     }
     // A restarted task (the same store) is still draining: no session opens mid-uninstall.
-    try (Launcher.Running daemon =
-        responder.start(
-            "run",
-            "--endpoint",
-            endpoint,
-            "--region",
-            "us-east-1",
-            "--data-dir",
-            dir.resolve("drain").toString(),
-            "--port",
-            "0",
-            "--log-format",
-            "json")) {
+    try (Launcher.Running daemon = responder.start(run)) {
       String api = awaitReady(daemon);
       Launcher.Exit refused = openOnMonolith(responder, api, "after the restart");
       assertThat(refused.code()).isEqualTo(1);
