@@ -11,6 +11,7 @@ import dev.sherlock.metrics.SherlockMetrics;
 import dev.sherlock.policy.DebugPolicy;
 import dev.sherlock.policy.DebugSession;
 import dev.sherlock.policy.load.PolicySet;
+import dev.sherlock.queue.ReadOrder;
 import dev.sherlock.queue.WorkQueue;
 import dev.sherlock.reconcile.Result;
 import dev.sherlock.reconcile.ServiceArns;
@@ -50,6 +51,12 @@ public final class Controller implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(Controller.class);
   private static final Duration DRAIN = Duration.ofSeconds(20);
 
+  /** How far ahead a read takes along services due later (a watched rollout's next look). */
+  private static final Duration ALONG_WITH = Duration.ofSeconds(10);
+
+  /** How long task events of a service in session are gathered before its reconcile. */
+  private static final Duration EVENT_WINDOW = Duration.ofSeconds(1);
+
   private final SherlockConfig config;
   private final PolicySource policies;
   private final SqsEventSource events;
@@ -68,6 +75,7 @@ public final class Controller implements AutoCloseable {
   private final FindingStore findingStore;
   private final SherlockMetrics metrics;
   private final Dependencies dependencies;
+  private final ReadOrder order;
   private final List<Thread> threads = new ArrayList<>();
   private final AtomicLong reconciles = new AtomicLong();
   private final AtomicLong duplicates = new AtomicLong();
@@ -93,7 +101,8 @@ public final class Controller implements AutoCloseable {
       FindingPublisher publisher,
       FindingStore findingStore,
       SherlockMetrics metrics,
-      Dependencies dependencies) {
+      Dependencies dependencies,
+      ReadOrder order) {
     this.config = config;
     this.policies = policies;
     this.events = events;
@@ -113,7 +122,14 @@ public final class Controller implements AutoCloseable {
     this.dependencies = dependencies;
     this.queue =
         new WorkQueue<>(
-            clock, Duration.ofSeconds(1), Duration.ofMinutes(5), 10, 100, Duration.ofMillis(50));
+            clock,
+            Duration.ofSeconds(1),
+            Duration.ofMinutes(5),
+            10,
+            100,
+            Duration.ofMillis(50),
+            order);
+    this.order = order;
   }
 
   public synchronized void start() {
@@ -187,10 +203,17 @@ public final class Controller implements AutoCloseable {
     }
     triggers.evaluate(event, policies.policies());
     triggers.handled(event);
-    if (event instanceof EcsEvent.DeploymentStateChange
-        || !sessions.activeOn(event.serviceArn()).isEmpty()) {
-      queue.add(
-          event.serviceArn()); // a deployment moved, or a service in session changed: look now
+    switch (event) {
+      case EcsEvent.DeploymentStateChange d -> queue.add(d.serviceArn()); // a deployment moved
+      case EcsEvent.ServiceAction a when !sessions.activeOn(a.serviceArn()).isEmpty() ->
+          // A service in session changed: the window gathers a burst into one reconcile, and one
+          // read for the services of the cluster it touches.
+          queue.addAfter(a.serviceArn(), EVENT_WINDOW);
+      default -> {
+        // A task's state is no input of the reconcile: what a rollout does to tasks shows in its
+        // deployment's events, and a watched rollout is looked at anyway. Reconciling on each
+        // task event would read the service once per task start and stop.
+      }
     }
   }
 
@@ -209,7 +232,7 @@ public final class Controller implements AutoCloseable {
       String serviceArn = next.get();
       long start = System.nanoTime();
       try {
-        Result result = reconciler.reconcile(serviceArn);
+        Result result = reconciler.reconcile(serviceArn, read(serviceArn));
         metrics.reconciled(Duration.ofNanos(System.nanoTime() - start));
         reconciles.incrementAndGet();
         queue.forget(serviceArn);
@@ -228,6 +251,24 @@ public final class Controller implements AutoCloseable {
         queue.done(serviceArn);
       }
     }
+  }
+
+  /**
+   * The service as read after it was asked for: by the resync that queued it, by another worker's
+   * batch, or now - with up to nine services of the same cluster that are due within {@link
+   * #ALONG_WITH} (not backing off), whose reconciles are then moved up to use the reading. Services
+   * in session whose rollouts are watched come due together this way: one call per ten, not one
+   * each.
+   */
+  private Optional<Service> read(String serviceArn) {
+    return services.readSince(
+        serviceArn,
+        queue.since(serviceArn),
+        cluster ->
+            queue.pullForward(
+                arn -> ServiceArns.cluster(arn).equals(cluster),
+                ALONG_WITH,
+                ServiceCache.PER_CALL - 1));
   }
 
   private void resyncLoop() {
@@ -292,18 +333,27 @@ public final class Controller implements AutoCloseable {
    */
   public void resync() {
     List<DebugPolicy> all = policies.policies();
+    Set<String> read = new HashSet<>();
     Set<String> queued = new HashSet<>();
+    long stamp = order.stamp();
     for (Service service : Selection.servicesOfWatchedClusters(ecs, all)) {
-      services.put(service);
+      services.put(service, stamp);
+      read.add(service.serviceArn());
       if (Selection.selects(all, service) && !reconciler.settled(service)) {
-        queue.add(service.serviceArn());
+        queue.addSince(service.serviceArn(), stamp); // its reconcile acts on this reading
         queued.add(service.serviceArn());
       }
     }
-    sessions.active().stream()
-        .map(Session::serviceArn)
-        .filter(a -> !queued.contains(a))
-        .forEach(queue::add);
+    for (Session s : sessions.active()) {
+      if (!queued.add(s.serviceArn())) {
+        continue;
+      }
+      if (read.contains(s.serviceArn())) {
+        queue.addSince(s.serviceArn(), stamp);
+      } else {
+        queue.add(s.serviceArn()); // of a cluster no policy watches: the reconcile reads it
+      }
+    }
   }
 
   /**

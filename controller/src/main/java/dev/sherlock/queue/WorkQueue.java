@@ -5,12 +5,15 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.HashMap;
 import java.util.HashSet;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
+import java.util.function.LongSupplier;
+import java.util.function.Predicate;
 
 /**
  * Keys waiting to be reconciled, in the manner of controller-runtime's work queue:
@@ -21,7 +24,11 @@ import java.util.concurrent.locks.ReentrantLock;
  *       again when {@link #done} is called;
  *   <li>a key that fails comes back after a per-key exponential backoff ({@link #retry}), and all
  *       keys together pass a global token bucket, so a storm of events cannot become a storm of API
- *       calls.
+ *       calls;
+ *   <li>each key remembers when it was last asked for, as a stamp of a {@link ReadOrder} ({@link
+ *       #since}): a reconcile may act on a description of the service read after that - by the
+ *       resync that queued it, or by a batch that {@link #pullForward pulled it forward} - instead
+ *       of reading it again.
  * </ul>
  *
  * Time is the given {@link Clock}'s, so tests on a virtual clock see delays elapse when they move
@@ -41,6 +48,10 @@ public final class WorkQueue<K> {
   private final Set<K> processing = new HashSet<>();
   private final Map<K, Instant> again = new HashMap<>();
   private final Map<K, Integer> failures = new HashMap<>();
+  private final Map<K, Long> askedWaiting = new HashMap<>();
+  private final Map<K, Long> askedAgain = new HashMap<>();
+  private final Map<K, Long> askedTaken = new HashMap<>();
+  private final LongSupplier stamps;
   private double tokens;
   private Instant refilled;
   private boolean shutdown;
@@ -51,7 +62,9 @@ public final class WorkQueue<K> {
       Duration maxBackoff,
       double tokensPerSecond,
       int burst,
-      Duration poll) {
+      Duration poll,
+      ReadOrder order) {
+    this.stamps = order::stamp;
     this.clock = clock;
     this.baseBackoff = baseBackoff;
     this.maxBackoff = maxBackoff;
@@ -68,15 +81,70 @@ public final class WorkQueue<K> {
 
   /** Queues {@code key} to be ready after {@code delay}, unless it is already due sooner. */
   public void addAfter(K key, Duration delay) {
-    Instant at = clock.instant().plus(delay.isNegative() ? Duration.ZERO : delay);
+    enqueue(
+        key, clock.instant().plus(delay.isNegative() ? Duration.ZERO : delay), stamps.getAsLong());
+  }
+
+  /**
+   * Queues {@code key} now for a reason no newer than the stamp {@code since}: a resync that read
+   * the service under that stamp lets the reconcile act on what it read.
+   */
+  public void addSince(K key, long since) {
+    enqueue(key, clock.instant(), since);
+  }
+
+  private void enqueue(K key, Instant at, long since) {
     lock.lock();
     try {
       if (shutdown) {
         return;
       }
-      Map<K, Instant> target = processing.contains(key) ? again : waiting;
-      target.merge(key, at, (a, b) -> a.isBefore(b) ? a : b);
+      boolean busy = processing.contains(key);
+      (busy ? again : waiting).merge(key, at, WorkQueue::earlier);
+      (busy ? askedAgain : askedWaiting).merge(key, since, Math::max);
       changed.signalAll();
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  /**
+   * The stamp of the latest ask for the key being processed: what was read of it under this stamp
+   * or a later one is recent enough to act on. Only for a key handed out by {@link #take}.
+   */
+  public long since(K key) {
+    lock.lock();
+    try {
+      Long since = askedTaken.get(key);
+      return since == null ? stamps.getAsLong() : since;
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  /**
+   * Makes up to {@code max} waiting keys that match, due now or within {@code within} and not
+   * backing off after a failure, due now - soonest first - and returns them: a worker that reads
+   * one service reads these with it, in the same call, and their reconciles follow at once.
+   */
+  public List<K> pullForward(Predicate<K> matching, Duration within, int max) {
+    lock.lock();
+    try {
+      Instant now = clock.instant();
+      Instant horizon = now.plus(within);
+      List<K> pulled =
+          waiting.entrySet().stream()
+              .filter(e -> !e.getValue().isAfter(horizon))
+              .filter(e -> !failures.containsKey(e.getKey()) && matching.test(e.getKey()))
+              .sorted(Map.Entry.comparingByValue())
+              .limit(max)
+              .map(Map.Entry::getKey)
+              .toList();
+      pulled.forEach(k -> waiting.put(k, earlier(waiting.get(k), now)));
+      if (!pulled.isEmpty()) {
+        changed.signalAll();
+      }
+      return pulled;
     } finally {
       lock.unlock();
     }
@@ -129,6 +197,8 @@ public final class WorkQueue<K> {
           tokens -= 1;
           waiting.remove(ready);
           processing.add(ready);
+          Long since = askedWaiting.remove(ready);
+          askedTaken.put(ready, since == null ? stamps.getAsLong() : since);
           return Optional.of(ready);
         }
         changed.await(poll.toMillis(), TimeUnit.MILLISECONDS);
@@ -144,9 +214,11 @@ public final class WorkQueue<K> {
     lock.lock();
     try {
       processing.remove(key);
+      askedTaken.remove(key);
       Instant at = again.remove(key);
       if (at != null) {
-        waiting.merge(key, at, (a, b) -> a.isBefore(b) ? a : b);
+        waiting.merge(key, at, WorkQueue::earlier);
+        askedWaiting.merge(key, askedAgain.remove(key), Math::max);
       }
       changed.signalAll();
     } finally {
@@ -182,6 +254,10 @@ public final class WorkQueue<K> {
     } finally {
       lock.unlock();
     }
+  }
+
+  private static Instant earlier(Instant a, Instant b) {
+    return a.isBefore(b) ? a : b;
   }
 
   private void refill(Instant now) {

@@ -91,10 +91,12 @@ public final class ServiceReconciler {
     this.autoScaling = autoScaling;
   }
 
-  public Result reconcile(String serviceArn) {
-    String cluster = ServiceArns.cluster(serviceArn);
+  /**
+   * Reconciles the service as {@code described}: read after whatever asked for this reconcile (by
+   * the caller, batched with other services where it could), empty if it no longer exists.
+   */
+  public Result reconcile(String serviceArn, Optional<Service> described) {
     List<Session> open = sessions.activeOn(serviceArn);
-    Optional<Service> described = ecs.describeService(cluster, serviceArn);
     if (described.isEmpty()) {
       open.forEach(s -> sessions.end(s.id(), "the service no longer exists"));
       return Result.done();
