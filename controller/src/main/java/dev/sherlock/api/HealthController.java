@@ -43,6 +43,15 @@ public final class HealthController {
     ObjectNode checks = Api.object();
     boolean sources = policies.loaded() && controller.running();
     checks.put("sources", sources ? "UP" : "DOWN");
+    Controller.Progress progress = controller.progress();
+    checks.put("startup", progress.ready() ? "UP" : "DOWN");
+    if (!progress.ready()) {
+      // The first resync, as far as it got: a large fleet takes a while within the read budget.
+      checks
+          .putObject("startupProgress")
+          .put("services", progress.services())
+          .put("checked", progress.checked());
+    }
     boolean storeUp;
     try {
       store.query(FindingStore.Query.all(1));
@@ -64,7 +73,7 @@ public final class HealthController {
               d.put("since", status.since().toString());
               status.cause().ifPresent(c -> d.put("cause", c));
             });
-    boolean up = sources && storeUp && aws && dependencies.allUp();
+    boolean up = sources && progress.ready() && storeUp && aws && dependencies.allUp();
     ObjectNode body = Api.object().put("status", up ? "UP" : "DOWN");
     body.set("checks", checks);
     return up ? Api.ok(body) : Api.status(503, body);

@@ -3,11 +3,11 @@ package dev.sherlock.aws;
 import dev.sherlock.config.SherlockConfig;
 import jakarta.inject.Singleton;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.concurrent.ConcurrentHashMap;
 import software.amazon.awssdk.services.ecs.EcsClient;
 import software.amazon.awssdk.services.ecs.model.DescribeTaskDefinitionResponse;
 import software.amazon.awssdk.services.ecs.model.DesiredStatus;
@@ -31,7 +31,22 @@ public final class EcsGateway {
 
   private final EcsClient ecs;
   private final AwsGuard guard;
-  private final Map<String, DescribeTaskDefinitionResponse> revisions = new ConcurrentHashMap<>();
+
+  /**
+   * Revisions described lately, the least recently used dropped beyond {@link #REVISIONS_KEPT}: a
+   * fleet's every revision would be most of the heap, and the store remembers the plain ones.
+   */
+  private final Map<String, DescribeTaskDefinitionResponse> revisions =
+      Collections.synchronizedMap(
+          new LinkedHashMap<>(64, 0.75f, true) {
+            @Override
+            protected boolean removeEldestEntry(
+                Map.Entry<String, DescribeTaskDefinitionResponse> eldest) {
+              return size() > REVISIONS_KEPT;
+            }
+          });
+
+  private static final int REVISIONS_KEPT = 1000;
 
   public EcsGateway(EcsClient ecs, SherlockConfig config, CallCounter counter) {
     this.ecs = ecs;

@@ -2,6 +2,7 @@ package dev.sherlock.controller;
 
 import dev.sherlock.UserError;
 import dev.sherlock.aws.EcsGateway;
+import dev.sherlock.aws.Parallel;
 import dev.sherlock.config.SherlockConfig;
 import dev.sherlock.finding.FindingKind;
 import dev.sherlock.finding.FindingPublisher;
@@ -36,6 +37,7 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -56,6 +58,9 @@ public final class Controller implements AutoCloseable {
 
   /** How long task events of a service in session are gathered before its reconcile. */
   private static final Duration EVENT_WINDOW = Duration.ofSeconds(1);
+
+  /** How soon a first resync that failed (ECS unreachable, denied) is tried again. */
+  private static final Duration STARTUP_RETRY = Duration.ofSeconds(5);
 
   private final SherlockConfig config;
   private final PolicySource policies;
@@ -83,6 +88,7 @@ public final class Controller implements AutoCloseable {
   private volatile Instant nextResync = Instant.MIN;
   private volatile Optional<Instant> lastResync = Optional.empty();
   private volatile Optional<String> lastResyncError = Optional.empty();
+  private volatile Progress progress = new Progress(false, 0, 0);
 
   public Controller(
       SherlockConfig config,
@@ -132,6 +138,12 @@ public final class Controller implements AutoCloseable {
     this.order = order;
   }
 
+  /**
+   * Starts, and returns at once: the API answers (live, not ready) while the first resync reads the
+   * fleet and recovers from ECS what the store lacks. Only then do reconciles, git sessions and
+   * events start - a reconcile before recovery would revert a session the store lost and ECS still
+   * remembers - and the controller is ready.
+   */
   public synchronized void start() {
     running = true;
     metrics.gauge("sherlock.queue.depth", "Services waiting to be reconciled", queue::depth);
@@ -140,23 +152,67 @@ public final class Controller implements AutoCloseable {
     publisher.start();
     sessions.onChange(queue::add);
     policies.start();
-    // Recovery first: what it rebuilds from ECS (sessions that ended) decides which DebugSession
-    // documents still open.
-    recovery.recover().forEach(queue::add);
-    policies.listen(this::syncGitSessions);
-    syncGitSessions(policies.current());
-    sessions.active().forEach(s -> queue.add(s.serviceArn()));
-    for (int i = 0; i < config.workers(); i++) {
-      threads.add(Thread.ofVirtual().name("sherlock-worker-" + i).start(this::work));
-    }
-    threads.add(Thread.ofVirtual().name("sherlock-resync").start(this::resyncLoop));
-    threads.add(Thread.ofVirtual().name("sherlock-metrics").start(this::metricsLoop));
-    events.start(this::onEvent);
+    threads.add(Thread.ofVirtual().name("sherlock-startup").start(this::startUp));
     LOG.info(
-        "controller started: {} policies, {} workers, resync every {}",
+        "controller starting: {} policies, {} workers, resync every {}",
         policies.policies().size(),
         config.workers(),
         config.resyncInterval());
+  }
+
+  private void startUp() {
+    long began = System.nanoTime();
+    every(
+        () -> {
+          if (progress.ready() || clock.instant().isBefore(nextResync)) {
+            return;
+          }
+          nextResync = clock.instant().plus(STARTUP_RETRY);
+          resyncOnce(true);
+          if (lastResyncError.isEmpty()) {
+            progress = progress.done();
+          }
+        },
+        () -> !progress.ready());
+    if (!running) {
+      return;
+    }
+    nextResync = clock.instant().plus(config.resyncInterval());
+    policies.listen(this::syncGitSessions);
+    syncGitSessions(policies.current());
+    synchronized (this) {
+      if (!running) {
+        return;
+      }
+      for (int i = 0; i < config.workers(); i++) {
+        threads.add(Thread.ofVirtual().name("sherlock-worker-" + i).start(this::work));
+      }
+      threads.add(Thread.ofVirtual().name("sherlock-resync").start(this::resyncLoop));
+      // Triggers last: what they open must meet the cooldowns recovery gave back.
+      threads.add(Thread.ofVirtual().name("sherlock-metrics").start(this::metricsLoop));
+      events.start(this::onEvent);
+    }
+    LOG.atInfo()
+        .setMessage("ready: {} services read, {} queued for a reconcile, in {} ms")
+        .addArgument(progress.services())
+        .addArgument(queue.depth())
+        .addArgument(Duration.ofNanos(System.nanoTime() - began).toMillis())
+        .addKeyValue("services", progress.services())
+        .log();
+  }
+
+  /**
+   * How far start-up is: the first resync's services read and checked. Ready once it has completed
+   * (with recovery) and reconciles and events run.
+   */
+  public record Progress(boolean ready, int services, int checked) {
+    Progress done() {
+      return new Progress(true, services, checked);
+    }
+  }
+
+  public Progress progress() {
+    return progress;
   }
 
   /** Reconciles done so far (for tests and metrics). */
@@ -276,21 +332,28 @@ public final class Controller implements AutoCloseable {
         () -> {
           if (!clock.instant().isBefore(nextResync)) {
             nextResync = clock.instant().plus(config.resyncInterval());
-            try {
-              resync();
-              findingStore.prune(clock.instant().minus(config.findingsRetention()));
-              lastResync = Optional.of(clock.instant());
-              lastResyncError = Optional.empty();
-              dependencies.up("ECS");
-            } catch (RuntimeException e) {
-              if (!running) {
-                return; // interrupted by close(): not an outage
-              }
-              lastResyncError = Optional.of(UserError.oneLine(e));
-              dependencies.down("ECS", "resync failed: " + UserError.oneLine(e));
-            }
+            resyncOnce(false);
           }
-        });
+        },
+        () -> true);
+  }
+
+  /** One resync, with what its outcome means for readiness and the ECS dependency. */
+  private void resyncOnce(boolean recover) {
+    try {
+      resync(recover);
+      findingStore.prune(clock.instant().minus(config.findingsRetention()));
+      lastResync = Optional.of(clock.instant());
+      lastResyncError = Optional.empty();
+      dependencies.up("ECS");
+    } catch (RuntimeException e) {
+      if (!running) {
+        return; // interrupted by close(): not an outage
+      }
+      lastResyncError = Optional.of(UserError.oneLine(e));
+      dependencies.down("ECS", "resync failed: " + UserError.oneLine(e));
+      LOG.warn("resync failed: {}", UserError.oneLine(e));
+    }
   }
 
   private void metricsLoop() {
@@ -305,15 +368,17 @@ public final class Controller implements AutoCloseable {
               dependencies.down("CloudWatch", "metric poll failed: " + UserError.oneLine(e));
             }
           }
-        });
+        },
+        () -> true);
   }
 
   /**
-   * Runs {@code step} ten times a second while the controller runs. The steps look at the clock
-   * themselves - it may be virtual or accelerated - and act when something is due.
+   * Runs {@code step} ten times a second while the controller runs and {@code still} holds. The
+   * steps look at the clock themselves - it may be virtual or accelerated - and act when something
+   * is due.
    */
-  private void every(Runnable step) {
-    while (running) {
+  private void every(Runnable step, java.util.function.BooleanSupplier still) {
+    while (running && still.getAsBoolean()) {
       step.run();
       try {
         Thread.sleep(100); // polls the (possibly virtual) clock; the step decides what is due
@@ -325,30 +390,62 @@ public final class Controller implements AutoCloseable {
   }
 
   /**
-   * Lists and describes every service the policies select (ten per DescribeServices), and queues
-   * each for a reconcile that has something to do: a service with nothing of Sherlock's on it is
-   * settled, and a reconcile would only describe it again, alone ({@link
+   * Lists and describes every service the policies select (ten per DescribeServices, in parallel),
+   * and queues each for a reconcile that has something to do: a service with nothing of Sherlock's
+   * on it is settled, and a reconcile would only describe it again ({@link
    * ServiceReconciler#settled}). Services with open sessions are always queued: their sessions
-   * expire, drift and fail through the reconcile.
+   * expire, drift and fail through the reconcile. Queued services act on what the resync read.
    */
   public void resync() {
+    resync(false);
+  }
+
+  /**
+   * A resync; the first one ({@code recover}) also rebuilds from each service's tags and revision
+   * what the store lacks ({@link Recovery}), from the same reading.
+   */
+  private void resync(boolean recover) {
     List<DebugPolicy> all = policies.policies();
-    Set<String> read = new HashSet<>();
-    Set<String> queued = new HashSet<>();
     long stamp = order.stamp();
-    for (Service service : Selection.servicesOfWatchedClusters(ecs, all)) {
-      services.put(service, stamp);
-      read.add(service.serviceArn());
-      if (Selection.selects(all, service) && !reconciler.settled(service)) {
-        queue.addSince(service.serviceArn(), stamp); // its reconcile acts on this reading
-        queued.add(service.serviceArn());
-      }
+    List<Service> read = Selection.servicesOfWatchedClusters(ecs, all);
+    AtomicInteger checked = new AtomicInteger();
+    if (recover) {
+      progress = new Progress(false, read.size(), 0);
+    }
+    Set<String> readArns = new HashSet<>();
+    read.forEach(service -> readArns.add(service.serviceArn()));
+    // Deciding whether a service is settled may describe its revision, once ever: in parallel.
+    List<Service> unsettled =
+        Parallel.map(
+                read,
+                service -> {
+                  services.put(service, stamp);
+                  boolean recovered = recover && recovery.recover(service);
+                  boolean act =
+                      recovered
+                          || (Selection.selects(all, service) && !reconciler.settled(service));
+                  int n = checked.incrementAndGet();
+                  if (recover) {
+                    progress = new Progress(false, read.size(), n);
+                    if (n % Math.max(1000, read.size() / 10) == 0) {
+                      LOG.info("start-up: {} of {} services checked", n, read.size());
+                    }
+                  }
+                  return act ? service : null;
+                })
+            .stream()
+            .filter(java.util.Objects::nonNull)
+            .toList();
+    Set<String> queued = new HashSet<>();
+    for (Service service : unsettled) {
+      queue.addSince(service.serviceArn(), stamp); // its reconcile acts on this reading
+      queued.add(service.serviceArn());
     }
     for (Session s : sessions.active()) {
       if (!queued.add(s.serviceArn())) {
         continue;
       }
-      if (read.contains(s.serviceArn())) {
+      if (readArns.contains(s.serviceArn())) {
         queue.addSince(s.serviceArn(), stamp);
       } else {
         queue.add(s.serviceArn()); // of a cluster no policy watches: the reconcile reads it

@@ -1,22 +1,20 @@
 package dev.sherlock.controller;
 
-import dev.sherlock.aws.EcsGateway;
 import dev.sherlock.finding.FindingKind;
 import dev.sherlock.finding.Findings;
 import dev.sherlock.overlay.TaskDefinitionOverlay;
+import dev.sherlock.reconcile.Revisions;
 import dev.sherlock.reconcile.ServiceArns;
 import dev.sherlock.reconcile.ServiceMemory;
 import dev.sherlock.session.CapacityChange;
 import dev.sherlock.session.Session;
 import dev.sherlock.session.Sessions;
 import dev.sherlock.source.PolicySource;
-import dev.sherlock.source.Selection;
 import dev.sherlock.source.ServiceCache;
 import dev.sherlock.store.SessionStore;
 import jakarta.inject.Singleton;
 import java.time.Clock;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
@@ -35,45 +33,37 @@ import software.amazon.awssdk.services.ecs.model.Service;
  */
 @Singleton
 public final class Recovery {
-  private final EcsGateway ecs;
+  private final Revisions revisions;
   private final SessionStore store;
   private final PolicySource policies;
   private final Findings findings;
   private final Clock clock;
 
   public Recovery(
-      EcsGateway ecs, SessionStore store, PolicySource policies, Findings findings, Clock clock) {
-    this.ecs = ecs;
+      Revisions revisions,
+      SessionStore store,
+      PolicySource policies,
+      Findings findings,
+      Clock clock) {
+    this.revisions = revisions;
     this.store = store;
     this.policies = policies;
     this.findings = findings;
     this.clock = clock;
   }
 
-  /** Returns the services that had sessions rebuilt. */
-  public List<String> recover() {
-    List<String> recovered = new ArrayList<>();
-    List<Service> services;
-    try {
-      services = Selection.servicesOfWatchedClusters(ecs, policies.policies());
-    } catch (RuntimeException e) {
-      findings.record(
-          FindingKind.Error,
-          Findings.Subject.NONE,
-          "cannot look for sessions to recover: " + e.getMessage());
-      return recovered;
-    }
-    for (Service service : services) {
-      if (restoreMemory(service)) {
-        recovered.add(service.serviceArn());
-      }
-      DescribeTaskDefinitionResponse running = ecs.taskDefinition(service.taskDefinition());
-      if (TaskDefinitionOverlay.tag(running, TaskDefinitionOverlay.TAG_MANAGED).isPresent()
-          && rebuild(service, running)) {
-        recovered.add(service.serviceArn());
-      }
-    }
-    return recovered;
+  /**
+   * Rebuilds what the store lacks of one service, as the first resync read it: the memory its tags
+   * keep, and the sessions of the Sherlock revision it runs. A revision known to be plain costs no
+   * call ({@link Revisions}).
+   *
+   * @return whether something was rebuilt (the service needs a reconcile)
+   */
+  public boolean recover(Service service) {
+    boolean restored = restoreMemory(service);
+    Optional<DescribeTaskDefinitionResponse> running =
+        revisions.sherlocks(service.taskDefinition());
+    return (running.isPresent() && rebuild(service, running.get())) || restored;
   }
 
   private boolean rebuild(Service service, DescribeTaskDefinitionResponse running) {

@@ -75,6 +75,7 @@ public final class ServiceReconciler {
   private final Clock clock;
   private final SnapshotTaker snapshots;
   private final AutoScalingGateway autoScaling;
+  private final Revisions revisions;
 
   public ServiceReconciler(
       EcsGateway ecs,
@@ -82,7 +83,9 @@ public final class ServiceReconciler {
       Findings findings,
       Clock clock,
       SnapshotTaker snapshots,
-      AutoScalingGateway autoScaling) {
+      AutoScalingGateway autoScaling,
+      Revisions revisions) {
+    this.revisions = revisions;
     this.ecs = ecs;
     this.sessions = sessions;
     this.findings = findings;
@@ -458,7 +461,10 @@ public final class ServiceReconciler {
 
   /** The revision of Sherlock's the service runs, by the store or by the revision's own tags. */
   public Optional<ManagedRevision> ownRevision(Service service) {
-    return managed(ecs.taskDefinition(service.taskDefinition()), service.serviceArn());
+    String arn = service.taskDefinition();
+    return sessions
+        .revision(arn)
+        .or(() -> revisions.sherlocks(arn).flatMap(r -> managed(r, service.serviceArn())));
   }
 
   /**

@@ -1,6 +1,7 @@
 package dev.sherlock.source;
 
 import dev.sherlock.aws.EcsGateway;
+import dev.sherlock.aws.Parallel;
 import dev.sherlock.policy.DebugPolicy;
 import java.util.ArrayList;
 import java.util.List;
@@ -25,16 +26,28 @@ public final class Selection {
                         service.clusterArn(), service.serviceName(), ServiceCache.tags(service)));
   }
 
-  /** Every service (with its tags) of every cluster a policy names: the universe of a resync. */
+  /**
+   * Every service (with its tags) of every cluster a policy names: the universe of a resync. Ten
+   * per DescribeServices, those calls in parallel ({@link Parallel}).
+   */
   public static List<Service> servicesOfWatchedClusters(
       EcsGateway ecs, List<DebugPolicy> policies) {
-    List<Service> services = new ArrayList<>();
+    record Batch(String cluster, List<String> arns) {}
+    List<Batch> batches = new ArrayList<>();
     for (String clusterArn : ecs.listClusters()) {
       if (watchesCluster(policies, clusterArn)) {
         String cluster = clusterArn.substring(clusterArn.lastIndexOf('/') + 1);
-        services.addAll(ecs.describeServices(cluster, ecs.listServices(cluster)).values());
+        List<String> arns = ecs.listServices(cluster);
+        for (int i = 0; i < arns.size(); i += ServiceCache.PER_CALL) {
+          batches.add(
+              new Batch(
+                  cluster, arns.subList(i, Math.min(arns.size(), i + ServiceCache.PER_CALL))));
+        }
       }
     }
+    List<Service> services = new ArrayList<>();
+    Parallel.map(batches, b -> ecs.describeServices(b.cluster(), b.arns()).values())
+        .forEach(services::addAll);
     return services;
   }
 }

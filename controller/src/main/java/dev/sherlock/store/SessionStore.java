@@ -67,6 +67,15 @@ public interface SessionStore {
   /** Forgets a revision once it is deregistered. */
   void forgetRevision(String arn);
 
+  /**
+   * Whether this revision was described once and found not to be Sherlock's. Revisions never
+   * change, so a restart need not describe it again to know: on a fleet of thousands of services,
+   * those calls would be most of a start-up's.
+   */
+  boolean isPlainRevision(String arn);
+
+  void savePlainRevision(String arn);
+
   /** The newest sessions first, at most {@code limit}. */
   List<Session> recent(int limit);
 }

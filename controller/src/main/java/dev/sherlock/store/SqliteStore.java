@@ -80,6 +80,7 @@ public final class SqliteStore implements SessionStore, FindingStore, AutoClosea
         s.execute("CREATE TABLE IF NOT EXISTS draining (since TEXT NOT NULL)");
         s.execute(
             "CREATE TABLE IF NOT EXISTS revisions (arn TEXT PRIMARY KEY, service_arn TEXT NOT NULL, body TEXT NOT NULL)");
+        s.execute("CREATE TABLE IF NOT EXISTS plain_revisions (arn TEXT PRIMARY KEY)");
       }
     } catch (SQLException | IOException e) {
       throw new IllegalStateException(
@@ -212,6 +213,17 @@ public final class SqliteStore implements SessionStore, FindingStore, AutoClosea
   @Override
   public void forgetRevision(String arn) {
     write("DELETE FROM revisions WHERE arn = ?", arn);
+  }
+
+  @Override
+  public boolean isPlainRevision(String arn) {
+    return !read("SELECT json_quote(arn) FROM plain_revisions WHERE arn = ?", String.class, arn)
+        .isEmpty();
+  }
+
+  @Override
+  public void savePlainRevision(String arn) {
+    write("INSERT OR IGNORE INTO plain_revisions(arn) VALUES (?)", arn);
   }
 
   @Override

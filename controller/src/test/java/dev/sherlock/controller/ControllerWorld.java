@@ -98,8 +98,16 @@ final class ControllerWorld implements AutoCloseable {
     }
   }
 
-  /** Starts Sherlock as `sherlock run` would, pointed at the sandbox. */
+  /** Starts Sherlock as `sherlock run` would, pointed at the sandbox, and waits until ready. */
   Controller start() {
+    startWithoutWaiting();
+    // As a user waits for readiness: the first resync (with recovery) has run, reconciles start.
+    awaitUntil(() -> controller.progress().ready());
+    return controller;
+  }
+
+  /** Starts Sherlock; its first resync, recovery and the rest of start-up run on their own. */
+  Controller startWithoutWaiting() {
     Map<String, Object> properties = new HashMap<>();
     properties.put("sherlock.aws.endpoint", sandbox.endpoint().toString());
     properties.put("sherlock.aws.region", "us-east-1");

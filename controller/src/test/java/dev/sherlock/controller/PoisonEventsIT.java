@@ -2,9 +2,13 @@ package dev.sherlock.controller;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.sherlock.finding.Finding;
 import dev.sherlock.finding.FindingKind;
+import dev.sherlock.sandbox.ecs.Ecs;
 import dev.sherlock.sandbox.faults.FaultInjector;
+import dev.sherlock.sandbox.http.Json;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -31,7 +35,7 @@ class PoisonEventsIT {
       kind: DebugPolicy
       metadata: {name: oom-debug}
       spec:
-        target: {cluster: mysfits, services: [like-service]}
+        target: {cluster: mysfits, services: [like-service, late-service]}
         triggers:
           - taskStopped: {exitCodes: [137]}
         actions:
@@ -105,13 +109,16 @@ class PoisonEventsIT {
   }
 
   @Test
-  void anEventWhoseHandlingFailsIsHandledWhenItComesBack() {
-    // ECS fails everything: the resync cannot fill the cache, so the event's service has to be
-    // described - and that fails too, until ECS recovers.
-    world.sandbox.faults().inject("ecs", new FaultInjector.Faults(0, 1.0, Duration.ZERO));
+  void anEventWhoseHandlingFailsIsHandledWhenItComesBack() throws JsonProcessingException {
+    // A service created after the resync, and ECS failing everything: the event's service has to
+    // be described - and that fails, until ECS recovers.
     world.start();
+    createLateService();
+    world.sandbox.faults().inject("ecs", new FaultInjector.Faults(0, 1.0, Duration.ZERO));
     sqs.sendMessage(
-        b -> b.queueUrl(queueUrl).messageBody(taskStopped(CLUSTER_ARN, "task-d", 3, 137)));
+        b ->
+            b.queueUrl(queueUrl)
+                .messageBody(taskStopped(CLUSTER_ARN, "late-service", "task-d", 3, 137)));
     // Its handling failed twice: it came back after the first failure.
     world.awaitUntil(() -> failedDeliveries() >= 2);
 
@@ -137,11 +144,14 @@ class PoisonEventsIT {
   }
 
   @Test
-  void aMessageThatKeepsFailingEndsInTheDeadLetterQueueAsAFinding() {
-    world.sandbox.faults().inject("ecs", new FaultInjector.Faults(0, 1.0, Duration.ZERO));
+  void aMessageThatKeepsFailingEndsInTheDeadLetterQueueAsAFinding() throws JsonProcessingException {
     world.start();
+    createLateService();
+    world.sandbox.faults().inject("ecs", new FaultInjector.Faults(0, 1.0, Duration.ZERO));
     sqs.sendMessage(
-        b -> b.queueUrl(queueUrl).messageBody(taskStopped(CLUSTER_ARN, "task-f", 3, 137)));
+        b ->
+            b.queueUrl(queueUrl)
+                .messageBody(taskStopped(CLUSTER_ARN, "late-service", "task-f", 3, 137)));
 
     world.awaitUntil(
         () ->
@@ -189,19 +199,40 @@ class PoisonEventsIT {
         .build();
   }
 
+  /**
+   * A service the controller has not read yet: the start-up resync was before it (the controller
+   * does not read events until its first resync has completed).
+   */
+  private void createLateService() throws JsonProcessingException {
+    world.sandbox.call(
+        Ecs.TARGET_PREFIX,
+        "CreateService",
+        (ObjectNode)
+            Json.MAPPER.readTree(
+                """
+            {"cluster": "mysfits", "serviceName": "late-service", "taskDefinition": "monolith",
+             "desiredCount": 1, "launchType": "FARGATE",
+             "networkConfiguration": {"awsvpcConfiguration": {"subnets": ["subnet-0a1b2c3d"]}}}"""));
+  }
+
   private static String taskStopped(String clusterArn, String task, long version, int exitCode) {
+    return taskStopped(clusterArn, "like-service", task, version, exitCode);
+  }
+
+  private static String taskStopped(
+      String clusterArn, String service, String task, long version, int exitCode) {
     return """
         {"version": "0", "id": "%s", "detail-type": "ECS Task State Change", "source": "aws.ecs",
          "account": "123456789012", "time": "2026-11-20T09:01:00Z", "region": "us-east-1",
          "resources": ["arn:aws:ecs:us-east-1:123456789012:task/mysfits/%s"],
-         "detail": {"clusterArn": "%s", "group": "service:like-service",
+         "detail": {"clusterArn": "%s", "group": "service:%s",
            "taskArn": "arn:aws:ecs:us-east-1:123456789012:task/mysfits/%s",
            "taskDefinitionArn": "arn:aws:ecs:us-east-1:123456789012:task-definition/like-service:1",
            "lastStatus": "STOPPED", "desiredStatus": "STOPPED", "version": %d,
            "stopCode": "EssentialContainerExited", "stoppedReason": "Essential container in task exited",
            "containers": [{"name": "like-service", "exitCode": %d, "reason": "OutOfMemoryError"}]}}
         """
-        .formatted(UUID.randomUUID(), task, clusterArn, task, version, exitCode);
+        .formatted(UUID.randomUUID(), task, clusterArn, service, task, version, exitCode);
   }
 
   private static String taskRunning(String clusterArn, String task, long version) {
