@@ -15,9 +15,12 @@ public final class AutoScalingGateway {
   private final AwsGuard guard;
 
   public AutoScalingGateway(
-      ApplicationAutoScalingClient autoScaling, SherlockConfig config, CallCounter counter) {
+      ApplicationAutoScalingClient autoScaling,
+      SherlockConfig config,
+      ApiBudgets budgets,
+      CallCounter counter) {
     this.autoScaling = autoScaling;
-    this.guard = new AwsGuard("application-autoscaling", config.aws(), counter);
+    this.guard = new AwsGuard("application-autoscaling", config.aws(), budgets, counter);
   }
 
   public Optional<ScalableTarget> target(String cluster, String service) {

@@ -33,10 +33,12 @@ import software.amazon.awssdk.services.sqs.SqsClient;
 @Factory
 public final class AwsClientFactory {
   private final SherlockConfig.Aws config;
+  private final ApiBudgets budgets;
   private volatile Region region;
 
-  public AwsClientFactory(SherlockConfig config) {
+  public AwsClientFactory(SherlockConfig config, ApiBudgets budgets) {
     this.config = config.aws();
+    this.budgets = budgets;
   }
 
   /** Where the credentials come from: the named profile, else the SDK's default chain. */
@@ -103,8 +105,12 @@ public final class AwsClientFactory {
     builder.httpClient(http).credentialsProvider(credentials).region(region());
     config.endpointOf(service).ifPresent(builder::endpointOverride);
     // Five attempts in standard mode: backoff with jitter, the only retry layer (see AwsGuard).
+    // Every attempt's answer teaches the budgets what AWS grants (ApiBudgets).
     builder.overrideConfiguration(
-        ClientOverrideConfiguration.builder().retryStrategy(b -> b.maxAttempts(5)).build());
+        ClientOverrideConfiguration.builder()
+            .retryStrategy(b -> b.maxAttempts(5))
+            .addExecutionInterceptor(budgets.interceptor(service))
+            .build());
     return builder;
   }
 

@@ -4,19 +4,15 @@ import dev.sherlock.config.SherlockConfig;
 import io.github.resilience4j.circuitbreaker.CallNotPermittedException;
 import io.github.resilience4j.circuitbreaker.CircuitBreaker;
 import io.github.resilience4j.circuitbreaker.CircuitBreakerConfig;
-import io.github.resilience4j.ratelimiter.RateLimiter;
-import io.github.resilience4j.ratelimiter.RateLimiterConfig;
-import io.github.resilience4j.ratelimiter.RequestNotPermitted;
 import java.time.Duration;
-import java.util.Map;
-import java.util.concurrent.ConcurrentHashMap;
+import java.util.Optional;
 import java.util.function.Supplier;
 import software.amazon.awssdk.awscore.exception.AwsServiceException;
 import software.amazon.awssdk.core.exception.SdkClientException;
 
 /**
- * What stands between Sherlock and one AWS service: a rate limiter per budget (the service, or an
- * ECS category of actions) so Sherlock never spends the account's API quota, and one circuit
+ * What stands between Sherlock and one AWS service: a budget per AWS bucket (the service, or an ECS
+ * category of actions) that paces calls to what AWS grants ({@link ApiBudgets}), and one circuit
  * breaker so a failing service is left alone for a while instead of hammered.
  *
  * <p>Retrying is the SDK's job alone (standard mode: backoff with jitter, its own retry token
@@ -32,14 +28,14 @@ public final class AwsGuard {
   }
 
   private final String service;
-  private final SherlockConfig.Aws config;
   private final CircuitBreaker breaker;
-  private final Map<String, RateLimiter> limiters = new ConcurrentHashMap<>();
+  private final ApiBudgets budgets;
   private final CallCounter counter;
 
-  public AwsGuard(String service, SherlockConfig.Aws config, CallCounter counter) {
+  public AwsGuard(
+      String service, SherlockConfig.Aws config, ApiBudgets budgets, CallCounter counter) {
     this.service = service;
-    this.config = config;
+    this.budgets = budgets;
     this.counter = counter;
     this.breaker =
         CircuitBreaker.of(
@@ -55,19 +51,22 @@ public final class AwsGuard {
 
   /** Calls {@code operation} within budget {@code budget} (a key of the configured budgets). */
   public <T> T call(String budget, String operation, Supplier<T> call) {
-    RateLimiter limiter = limiters.computeIfAbsent(budget, this::limiter);
+    AdaptiveBudget slots = budgets.budget(budget);
+    budgets.spends(service, operation, budget);
+    Optional<Duration> wait = slots.reserve();
+    if (wait.isEmpty()) {
+      counter.record(service, operation, "over-budget");
+      throw new Refused("Sherlock's %s budget is spent for now".formatted(budget), null);
+    }
+    pause(wait.get());
     try {
-      T result =
-          RateLimiter.decorateSupplier(limiter, CircuitBreaker.decorateSupplier(breaker, call))
-              .get();
+      T result = CircuitBreaker.decorateSupplier(breaker, call).get();
       counter.record(service, operation, "ok");
+      slots.succeeded();
       return result;
     } catch (CallNotPermittedException e) {
       counter.record(service, operation, "breaker-open");
       throw new Refused("%s is failing; its circuit breaker is open".formatted(service), e);
-    } catch (RequestNotPermitted e) {
-      counter.record(service, operation, "over-budget");
-      throw new Refused("Sherlock's %s budget is spent for now".formatted(budget), e);
     } catch (AwsServiceException e) {
       counter.record(
           service,
@@ -80,18 +79,17 @@ public final class AwsGuard {
     }
   }
 
-  private RateLimiter limiter(String budget) {
-    SherlockConfig.Budget b = config.budgetOf(budget);
-    // resilience4j refills a fixed window; a window of burst/perSecond seconds holding `burst`
-    // permits gives the bucket's burst and, on average, its sustained rate.
-    Duration window = Duration.ofMillis(Math.max(1, (long) (b.burst() / b.perSecond() * 1000)));
-    return RateLimiter.of(
-        budget,
-        RateLimiterConfig.custom()
-            .limitForPeriod(b.burst())
-            .limitRefreshPeriod(window)
-            .timeoutDuration(Duration.ofSeconds(30))
-            .build());
+  /** Waits for the call's slot in its budget (pacing, not waiting for a state). */
+  private static void pause(Duration wait) {
+    if (wait.isZero()) {
+      return;
+    }
+    try {
+      Thread.sleep(wait);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new Refused("interrupted while waiting for the API budget", e);
+    }
   }
 
   /** Failures are AWS being unwell, not AWS answering "no such service". */

@@ -23,9 +23,9 @@ public final class CloudWatchGateway {
   private final AwsGuard guard;
 
   public CloudWatchGateway(
-      CloudWatchClient cloudWatch, SherlockConfig config, CallCounter counter) {
+      CloudWatchClient cloudWatch, SherlockConfig config, ApiBudgets budgets, CallCounter counter) {
     this.cloudWatch = cloudWatch;
-    this.guard = new AwsGuard("monitoring", config.aws(), counter);
+    this.guard = new AwsGuard("monitoring", config.aws(), budgets, counter);
   }
 
   /** Results by query id; each result's datapoints newest first, as CloudWatch returns them. */

@@ -48,9 +48,9 @@ public final class EcsGateway {
 
   private static final int REVISIONS_KEPT = 1000;
 
-  public EcsGateway(EcsClient ecs, SherlockConfig config, CallCounter counter) {
+  public EcsGateway(EcsClient ecs, SherlockConfig config, ApiBudgets budgets, CallCounter counter) {
     this.ecs = ecs;
-    this.guard = new AwsGuard("ecs", config.aws(), counter);
+    this.guard = new AwsGuard("ecs", config.aws(), budgets, counter);
   }
 
   /** Cluster ARNs of the account and region. */

@@ -13,9 +13,10 @@ public final class LogsGateway {
   private final CloudWatchLogsClient logs;
   private final AwsGuard guard;
 
-  public LogsGateway(CloudWatchLogsClient logs, SherlockConfig config, CallCounter counter) {
+  public LogsGateway(
+      CloudWatchLogsClient logs, SherlockConfig config, ApiBudgets budgets, CallCounter counter) {
     this.logs = logs;
-    this.guard = new AwsGuard("logs", config.aws(), counter);
+    this.guard = new AwsGuard("logs", config.aws(), budgets, counter);
   }
 
   /** The last {@code lines} events of a stream, oldest first. */

@@ -39,6 +39,7 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.locks.ReentrantLock;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import software.amazon.awssdk.services.ecs.model.Service;
@@ -82,6 +83,7 @@ public final class Controller implements AutoCloseable {
   private final Dependencies dependencies;
   private final ReadOrder order;
   private final List<Thread> threads = new ArrayList<>();
+  private final ReentrantLock[] eventStripes = new ReentrantLock[64];
   private final AtomicLong reconciles = new AtomicLong();
   private final AtomicLong duplicates = new AtomicLong();
   private volatile boolean running;
@@ -126,6 +128,7 @@ public final class Controller implements AutoCloseable {
     this.findingStore = findingStore;
     this.metrics = metrics;
     this.dependencies = dependencies;
+    java.util.Arrays.setAll(eventStripes, i -> new ReentrantLock());
     this.queue =
         new WorkQueue<>(
             clock,
@@ -250,7 +253,22 @@ public final class Controller implements AutoCloseable {
     queue.add(serviceArn);
   }
 
+  /**
+   * One event, from any of the receivers. Events of one service are handled one at a time, in the
+   * order received (a lock per stripe of services): the dedup's check and mark, and counts that
+   * span events, see them one after another; other services' events go on in parallel.
+   */
   private void onEvent(EcsEvent event) {
+    var stripe = eventStripes[Math.floorMod(event.serviceArn().hashCode(), eventStripes.length)];
+    stripe.lock(); // a lock, not a monitor: a virtual thread waiting on it does not pin a carrier
+    try {
+      handle(event);
+    } finally {
+      stripe.unlock();
+    }
+  }
+
+  private void handle(EcsEvent event) {
     metrics.events(event.getClass().getSimpleName()).increment();
     if (!triggers.fresh(event)) {
       duplicates.incrementAndGet();

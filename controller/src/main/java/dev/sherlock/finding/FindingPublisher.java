@@ -1,6 +1,7 @@
 package dev.sherlock.finding;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.sherlock.aws.ApiBudgets;
 import dev.sherlock.aws.AwsGuard;
 import dev.sherlock.aws.CallCounter;
 import dev.sherlock.config.SherlockConfig;
@@ -48,11 +49,12 @@ public final class FindingPublisher implements AutoCloseable {
       @Value("${sherlock.findings-bus:}") String bus,
       EventBridgeClient events,
       SherlockConfig config,
+      ApiBudgets budgets,
       CallCounter counter,
       Findings findings) {
     this.bus = bus == null || bus.isBlank() ? Optional.empty() : Optional.of(bus);
     this.events = events;
-    this.guard = new AwsGuard("events", config.aws(), counter);
+    this.guard = new AwsGuard("events", config.aws(), budgets, counter);
     this.findings = findings;
   }
 

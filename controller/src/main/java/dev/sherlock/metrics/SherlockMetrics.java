@@ -31,7 +31,7 @@ public final class SherlockMetrics {
           new String[] {"ecs", "ListTasks"},
           new String[] {"ecs", "DescribeTasks"},
           new String[] {"sqs", "ReceiveMessage"},
-          new String[] {"sqs", "DeleteMessage"},
+          new String[] {"sqs", "DeleteMessageBatch"},
           new String[] {"monitoring", "GetMetricData"},
           new String[] {"logs", "GetLogEvents"},
           new String[] {"logs", "FilterLogEvents"},

@@ -1,6 +1,7 @@
 package dev.sherlock.source;
 
 import dev.sherlock.UserError;
+import dev.sherlock.aws.ApiBudgets;
 import dev.sherlock.aws.AwsGuard;
 import dev.sherlock.aws.CallCounter;
 import dev.sherlock.config.SherlockConfig;
@@ -10,11 +11,14 @@ import dev.sherlock.health.Dependencies;
 import dev.sherlock.metrics.SherlockMetrics;
 import jakarta.inject.Singleton;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import software.amazon.awssdk.services.sqs.SqsClient;
+import software.amazon.awssdk.services.sqs.model.DeleteMessageBatchRequestEntry;
 import software.amazon.awssdk.services.sqs.model.Message;
 import software.amazon.awssdk.services.sqs.model.MessageSystemAttributeName;
 import software.amazon.awssdk.services.sqs.model.QueueDoesNotExistException;
@@ -36,6 +40,9 @@ public final class SqsEventSource implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(SqsEventSource.class);
   private static final int MAX_BODY_IN_FINDING = 2000;
 
+  /** Receivers at once: one long poll brings at most ten messages. */
+  private static final int RECEIVERS = 4;
+
   private final SqsClient sqs;
   private final AwsGuard guard;
   private final SherlockConfig config;
@@ -45,12 +52,13 @@ public final class SqsEventSource implements AutoCloseable {
   private final EcsEventParser parser = new EcsEventParser();
   private final AtomicLong received = new AtomicLong();
   private volatile boolean running;
-  private Thread thread;
+  private final List<Thread> threads = new ArrayList<>();
 
   public SqsEventSource(
       SqsClient sqs,
       SherlockConfig config,
       Findings findings,
+      ApiBudgets budgets,
       CallCounter counter,
       Dependencies dependencies,
       SherlockMetrics metrics) {
@@ -59,12 +67,19 @@ public final class SqsEventSource implements AutoCloseable {
     this.findings = findings;
     this.dependencies = dependencies;
     this.metrics = metrics;
-    this.guard = new AwsGuard("sqs", config.aws(), counter);
+    this.guard = new AwsGuard("sqs", config.aws(), budgets, counter);
   }
 
+  /**
+   * Starts {@link #RECEIVERS} receivers: each long-polls for ten messages, hands each to {@code
+   * handler} and deletes the handled ones in one call. The handler must be safe to call from
+   * several threads at once.
+   */
   public synchronized void start(Consumer<EcsEvent> handler) {
     running = true;
-    thread = Thread.ofVirtual().name("sherlock-sqs").start(() -> run(handler));
+    for (int i = 0; i < RECEIVERS; i++) {
+      threads.add(Thread.ofVirtual().name("sherlock-sqs-" + i).start(() -> run(handler)));
+    }
   }
 
   public long received() {
@@ -101,9 +116,13 @@ public final class SqsEventSource implements AutoCloseable {
                                     .waitTimeSeconds((int) config.sqsWait().toSeconds())))
                 .messages();
         dependencies.up("SQS");
+        List<Message> handled = new ArrayList<>(messages.size());
         for (Message message : messages) {
-          handle(url, message, handler);
+          if (handle(message, handler)) {
+            handled.add(message);
+          }
         }
+        delete(url, handled);
         pause = Duration.ofSeconds(1);
       } catch (QueueDoesNotExistException e) {
         queueUrl = null;
@@ -125,8 +144,13 @@ public final class SqsEventSource implements AutoCloseable {
     }
   }
 
-  /** One message: parsed, handed over, deleted; or left for redelivery when handing over fails. */
-  private void handle(String queueUrl, Message message, Consumer<EcsEvent> handler) {
+  /**
+   * One message: parsed and handed over - to be deleted - or left for redelivery when handing over
+   * fails.
+   *
+   * @return whether the message is done with
+   */
+  private boolean handle(Message message, Consumer<EcsEvent> handler) {
     received.incrementAndGet();
     try {
       switch (parser.parse(message.body())) {
@@ -157,12 +181,35 @@ public final class SqsEventSource implements AutoCloseable {
             cause);
         LOG.debug("handling failure", e);
       }
-      return; // not deleted: SQS delivers it again after the visibility timeout
+      return false; // not deleted: SQS delivers it again after the visibility timeout
     }
-    guard.call(
-        "sqs",
-        "DeleteMessage",
-        () -> sqs.deleteMessage(b -> b.queueUrl(queueUrl).receiptHandle(message.receiptHandle())));
+    return true;
+  }
+
+  /**
+   * Deletes handled messages, ten per call. One that fails to delete comes back and is recognised
+   * as a duplicate (the trigger engine's seen events): nothing is done twice.
+   */
+  private void delete(String queueUrl, List<Message> messages) {
+    if (messages.isEmpty()) {
+      return;
+    }
+    List<DeleteMessageBatchRequestEntry> entries = new ArrayList<>(messages.size());
+    for (int i = 0; i < messages.size(); i++) {
+      entries.add(
+          DeleteMessageBatchRequestEntry.builder()
+              .id(Integer.toString(i))
+              .receiptHandle(messages.get(i).receiptHandle())
+              .build());
+    }
+    var response =
+        guard.call(
+            "sqs",
+            "DeleteMessageBatch",
+            () -> sqs.deleteMessageBatch(b -> b.queueUrl(queueUrl).entries(entries)));
+    response
+        .failed()
+        .forEach(f -> LOG.debug("deleting a message failed; it comes back: {}", f.message()));
   }
 
   private void recordPoison(Message message, String summary) {
@@ -206,8 +253,6 @@ public final class SqsEventSource implements AutoCloseable {
   @Override
   public synchronized void close() {
     running = false;
-    if (thread != null) {
-      thread.interrupt();
-    }
+    threads.forEach(Thread::interrupt);
   }
 }

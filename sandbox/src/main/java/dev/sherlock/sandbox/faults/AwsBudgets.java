@@ -7,7 +7,7 @@ import java.util.Map;
  * Amazon ECS's published request budgets (token buckets per account and Region: the bucket's size
  * is the burst, its refill the sustained rate per second), one bucket per group of actions as the
  * ECS documentation's "Request throttling" table groups them. The controller's default client
- * budgets are half of these ({@code SherlockConfigFactory.DEFAULT_BUDGETS}).
+ * budgets start at these and learn from throttling ({@code SherlockConfigFactory.DEFAULT_BUDGETS}).
  */
 public final class AwsBudgets {
   /** One group of ECS actions sharing one bucket. */
