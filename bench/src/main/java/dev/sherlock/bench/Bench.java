@@ -3,19 +3,34 @@ package dev.sherlock.bench;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 
 /**
  * {@code bench/run}: the benchmarks, against the sandbox, through {@code ./sherlock} as users run
  * it; writes {@code bench/RESULTS.md}. Usage: {@code bench/run [--sizes 10,100] [--window 60]
- * [--settle 20] [--out FILE]} (window and settle in seconds).
+ * [--settle 20] [--rollout 100] [--startup 1000,10000] [--tasks 10] [--events 1000] [--events-for
+ * 10] [--out FILE]} (window, settle and events-for in seconds; an empty list, as in {@code
+ * --startup ""}, skips that benchmark).
  */
 public final class Bench {
   private Bench() {}
 
+  /** Everything one run measured, for the report. */
+  record Results(
+      List<CallCosts.Figures> costs,
+      List<Rollout.Figures> rollouts,
+      List<StartUp.Figures> startups,
+      List<EventPath.Figures> events) {}
+
   public static void main(String[] args) throws Exception {
     List<Integer> sizes = List.of(10, 100);
+    List<Integer> rollouts = List.of(100);
+    List<Integer> startups = List.of(1000, 10000);
+    List<Integer> eventRates = List.of(1000);
+    int tasks = 10;
+    Duration eventsFor = Duration.ofSeconds(10);
     Duration window = Duration.ofSeconds(60);
     Duration settle = Duration.ofSeconds(20);
     Path root = Path.of("").toAbsolutePath();
@@ -24,6 +39,11 @@ public final class Bench {
       String value = i + 1 < args.length ? args[i + 1] : "";
       switch (args[i]) {
         case "--sizes" -> sizes = parseSizes(value);
+        case "--rollout" -> rollouts = parseSizes(value);
+        case "--startup" -> startups = parseSizes(value);
+        case "--tasks" -> tasks = Integer.parseInt(value);
+        case "--events" -> eventRates = parseSizes(value);
+        case "--events-for" -> eventsFor = Duration.ofSeconds(Long.parseLong(value));
         case "--window" -> window = Duration.ofSeconds(Long.parseLong(value));
         case "--settle" -> settle = Duration.ofSeconds(Long.parseLong(value));
         case "--out" -> out = root.resolve(value);
@@ -35,21 +55,57 @@ public final class Bench {
       i++;
     }
     CallCosts costs = new CallCosts(root, window, settle);
-    List<CallCosts.Figures> figures = new ArrayList<>();
+    Results results =
+        new Results(new ArrayList<>(), new ArrayList<>(), new ArrayList<>(), new ArrayList<>());
     for (int size : sizes) {
       System.out.printf("bench: call costs at %d services...%n", size);
       CallCosts.Figures f = costs.measure(size);
       System.out.println(Report.summary(f));
-      figures.add(f);
+      results.costs().add(f);
     }
-    Files.writeString(out, Report.markdown(String.join(" ", args), figures));
+    for (int size : rollouts) {
+      System.out.printf("bench: rollout of %d sessions under AWS's budgets...%n", size);
+      Rollout.Figures f = new Rollout(root).measure(size);
+      System.out.println(Report.summary(f));
+      results.rollouts().add(f);
+    }
+    for (int size : startups) {
+      System.out.printf("bench: start-up of %d services, %d tasks each...%n", size, tasks);
+      StartUp.Figures f = new StartUp(root).measure(size, tasks);
+      System.out.println(Report.summary(f));
+      results.startups().add(f);
+    }
+    for (int rate : eventRates) {
+      System.out.printf("bench: %d events/s for %s...%n", rate, eventsFor);
+      EventPath.Figures f = new EventPath(root).measure(100, rate, eventsFor, 20);
+      System.out.println(Report.summary(f));
+      results.events().add(f);
+    }
+    Files.writeString(out, Report.markdown(String.join(" ", args), results));
     System.out.println("bench: wrote " + root.relativize(out));
+  }
+
+  interface Condition {
+    boolean holds() throws Exception;
+  }
+
+  /** Polls until the condition holds; a benchmark that cannot get there fails, it does not hang. */
+  static void await(Condition condition, Duration atMost) throws Exception {
+    Instant deadline = Instant.now().plus(atMost);
+    while (!condition.holds()) {
+      if (Instant.now().isAfter(deadline)) {
+        throw new IllegalStateException("not within " + atMost);
+      }
+      Thread.sleep(200);
+    }
   }
 
   private static List<Integer> parseSizes(String text) {
     List<Integer> sizes = new ArrayList<>();
     for (String part : text.split(",")) {
-      sizes.add(Integer.parseInt(part.strip()));
+      if (!part.isBlank()) {
+        sizes.add(Integer.parseInt(part.strip()));
+      }
     }
     return sizes;
   }

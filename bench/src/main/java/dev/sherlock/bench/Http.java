@@ -43,6 +43,30 @@ final class Http {
     return JSON.readTree(response.body());
   }
 
+  /** A plain-text answer ({@code /metrics}). */
+  String text(String path) throws IOException, InterruptedException {
+    return CLIENT
+        .send(request("GET", path, null).build(), HttpResponse.BodyHandlers.ofString())
+        .body();
+  }
+
+  /** An AWS JSON-protocol call ({@code X-Amz-Target}), as an SDK client would send it. */
+  JsonNode aws(String target, String body) throws IOException, InterruptedException {
+    HttpRequest request =
+        HttpRequest.newBuilder(URI.create(base + "/"))
+            .timeout(Duration.ofSeconds(60))
+            .header("X-Amz-Target", target)
+            .header("Content-Type", "application/x-amz-json-1.0")
+            .POST(HttpRequest.BodyPublishers.ofString(body))
+            .build();
+    HttpResponse<String> response = CLIENT.send(request, HttpResponse.BodyHandlers.ofString());
+    if (response.statusCode() / 100 != 2) {
+      throw new IOException(
+          "%s: HTTP %d %s".formatted(target, response.statusCode(), response.body()));
+    }
+    return JSON.readTree(response.body());
+  }
+
   private HttpRequest.Builder request(String method, String path, String body) {
     HttpRequest.Builder request =
         HttpRequest.newBuilder(URI.create(base + path))

@@ -28,6 +28,20 @@ final class Ledger {
     return byOperation;
   }
 
+  /** ECS calls since the last reset by operation and outcome ("RegisterTaskDefinition ok"). */
+  Map<String, Long> ecsOutcomes() throws IOException, InterruptedException {
+    Map<String, Long> byOutcome = new TreeMap<>();
+    for (JsonNode call : sandbox.get("/_sandbox/calls").path("calls")) {
+      if (call.path("service").asText().equals("ecs")) {
+        byOutcome.merge(
+            call.path("operation").asText() + " " + call.path("outcome").asText(),
+            call.path("count").asLong(),
+            Long::sum);
+      }
+    }
+    return byOutcome;
+  }
+
   static long total(Map<String, Long> byOperation) {
     return byOperation.values().stream().mapToLong(Long::longValue).sum();
   }

@@ -34,7 +34,49 @@ final class Report {
             perService(f.idle(), f));
   }
 
-  static String markdown(String arguments, List<CallCosts.Figures> figures) {
+  static String summary(Rollout.Figures f) {
+    return "  %d sessions applied in %s (ceiling %s): %d throttled of %d successful ECS calls, %d reconciles failed"
+        .formatted(
+            f.services(),
+            seconds(f.took()),
+            seconds(f.ceiling()),
+            f.throttled(),
+            f.succeeded(),
+            f.failedReconciles());
+  }
+
+  static String summary(StartUp.Figures f) {
+    return "  %d services: ready in %s (read budget %s), again in %s; heap %d MB live, RSS %d MB"
+        .formatted(
+            f.services(),
+            seconds(f.firstReady()),
+            seconds(StartUp.readBudget(f.firstCalls())),
+            seconds(f.restartReady()),
+            f.heapUsedBytes() >> 20,
+            f.rssBytes() >> 20);
+  }
+
+  static String summary(EventPath.Figures f) {
+    return "  %d events at %d/s: drained at %.0f/s; event -> applied p50 %s, p99 %s (%d sessions)"
+        .formatted(
+            f.events(),
+            f.rate(),
+            f.throughput(),
+            seconds(percentile(f.toApplied(), 50)),
+            seconds(percentile(f.toApplied(), 99)),
+            f.toApplied().size());
+  }
+
+  static Duration percentile(List<Duration> sorted, int p) {
+    if (sorted.isEmpty()) {
+      return Duration.ZERO;
+    }
+    int index = (int) Math.ceil(p / 100.0 * sorted.size()) - 1;
+    return sorted.get(Math.max(0, Math.min(sorted.size() - 1, index)));
+  }
+
+  static String markdown(String arguments, Bench.Results results) {
+    List<CallCosts.Figures> figures = results.costs();
     StringBuilder md = new StringBuilder();
     md.append("# Benchmark results\n\n");
     md.append(
@@ -93,11 +135,124 @@ final class Report {
         TagResource/UntagResource per session, by design (nothing left behind; a lost store
         recovers), which the minimum leaves out.
 
-        Not measured yet (issue #10): rollout time under `--budgets aws` against the budget's
-        ceiling, throttling errors per successful call, start-up at 1,000 and 10,000 services,
-        heap and RSS at 10,000 services, event throughput and latency.
         """);
+    rollouts(md, results.rollouts());
+    startups(md, results.startups());
+    events(md, results.events());
     return md.toString();
+  }
+
+  private static void rollouts(StringBuilder md, List<Rollout.Figures> figures) {
+    if (figures.isEmpty()) {
+      return;
+    }
+    md.append(
+        """
+
+        ## A rollout under AWS's budgets
+
+        `./sherlock sandbox --budgets aws` enforces ECS's published token buckets; the daemon runs
+        with its default budgets. One session per service is opened through the API at once; the
+        time is until every service's session has applied its revision. The ceiling is the fastest
+        those buckets allow: RegisterTaskDefinition's 20 at once and then 1 a second (UpdateService's
+        50 and 5 a second is never the slower).
+
+        | services | applied in | ceiling | × ceiling | throttled / successful ECS calls | reconciles failed |
+        |---:|---:|---:|---:|---:|---:|
+        """);
+    for (Rollout.Figures f : figures) {
+      md.append(
+          "| %d | %s | %s | %.2f | %d / %d = %.3f | %d |%n"
+              .formatted(
+                  f.services(),
+                  seconds(f.took()),
+                  seconds(f.ceiling()),
+                  f.took().toMillis() / (double) Math.max(1, f.ceiling().toMillis()),
+                  f.throttled(),
+                  f.succeeded(),
+                  f.throttled() / (double) Math.max(1, f.succeeded()),
+                  f.failedReconciles()));
+    }
+  }
+
+  private static void startups(StringBuilder md, List<StartUp.Figures> figures) {
+    if (figures.isEmpty()) {
+      return;
+    }
+    md.append(
+        """
+
+        ## Start-up of a large fleet
+
+        The sandbox enforces AWS's budgets; the daemon's heap is capped at %s. First start: an
+        empty store, so every service's revision is described once to know it is not Sherlock's
+        (the store remembers). Restart: SIGTERM and `run` again on the same data directory. The read
+        budget is the fastest AWS's read buckets allow the calls each start made (every bucket's
+        burst at once, then its refill rate); ready is `/health/readiness` answering 200, from the
+        process's start (a JVM's start-up, about 2 s here, included). Heap: live, after a full
+        collection (`jcmd GC.run`), once ready; RSS from `/proc`.
+
+        | services | tasks | first start: ready | read budget | × budget | ECS calls | restart: ready | read budget | ECS calls | live heap | RSS |
+        |---:|---:|---:|---:|---:|---|---:|---:|---|---:|---:|
+        """
+            .formatted(StartUp.HEAP));
+    for (StartUp.Figures f : figures) {
+      Duration budget = StartUp.readBudget(f.firstCalls());
+      md.append(
+          "| %d | %d | %s | %s | %.2f | %s | %s | %s | %s | %d MB | %d MB |%n"
+              .formatted(
+                  f.services(),
+                  f.services() * f.tasksPerService(),
+                  seconds(f.firstReady()),
+                  seconds(budget),
+                  f.firstReady().toMillis() / (double) Math.max(1, budget.toMillis()),
+                  byOperation(f.firstCalls()),
+                  seconds(f.restartReady()),
+                  seconds(StartUp.readBudget(f.restartCalls())),
+                  byOperation(f.restartCalls()),
+                  f.heapUsedBytes() >> 20,
+                  f.rssBytes() >> 20));
+    }
+  }
+
+  private static void events(StringBuilder md, List<EventPath.Figures> figures) {
+    if (figures.isEmpty()) {
+      return;
+    }
+    md.append(
+        """
+
+        ## The event path
+
+        ECS task events sent to Sherlock's queue as EventBridge delivers them, by SQS
+        SendMessageBatch at the rate below, on a fleet of 100 services. All but a few are task
+        state changes that fire nothing; 20, spread over the window, are OOM kills of 20 services
+        that each open a session. Drained: every event received and handled, from the first send.
+        Event → applied: from an OOM kill's send to its session's `ActionApplied` finding, recorded
+        once RegisterTaskDefinition and UpdateService have returned (20 samples: p99 is the slowest).
+
+        | events | rate sent | sending took | drained in | drained at | event → applied p50 | p99 |
+        |---:|---:|---:|---:|---:|---:|---:|
+        """);
+    for (EventPath.Figures f : figures) {
+      md.append(
+          "| %d | %d/s | %s | %s | %.0f/s | %s | %s |%n"
+              .formatted(
+                  f.events(),
+                  f.rate(),
+                  seconds(f.sending()),
+                  seconds(f.drained()),
+                  f.throughput(),
+                  seconds(percentile(f.toApplied(), 50)),
+                  seconds(percentile(f.toApplied(), 99))));
+    }
+  }
+
+  private static String byOperation(Map<String, Long> calls) {
+    return calls.entrySet().stream()
+        .sorted(Map.Entry.<String, Long>comparingByValue().reversed())
+        .map(e -> e.getKey() + " " + e.getValue())
+        .collect(Collectors.joining(", "));
   }
 
   private static void row(
@@ -112,10 +267,7 @@ final class Report {
                 perService,
                 minimum,
                 minimum == 0 ? 0 : perService / minimum,
-                calls.entrySet().stream()
-                    .sorted(Map.Entry.<String, Long>comparingByValue().reversed())
-                    .map(e -> e.getKey() + " " + e.getValue())
-                    .collect(Collectors.joining(", "))));
+                byOperation(calls)));
   }
 
   private static double perService(Map<String, Long> calls, CallCosts.Figures f) {

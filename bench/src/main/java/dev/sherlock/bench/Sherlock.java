@@ -82,6 +82,15 @@ final class Sherlock implements AutoCloseable {
     throw new IllegalStateException("no such line within %s: %s".formatted(atMost, output()));
   }
 
+  ProcessHandle handle() {
+    return process.toHandle();
+  }
+
+  /** Lines printed so far that match. */
+  long count(Predicate<String> matches) {
+    return lines.stream().filter(matches).count();
+  }
+
   String output() {
     return String.join("\n", lines);
   }

@@ -7,8 +7,8 @@ import dev.sherlock.sandbox.http.Json;
 
 /**
  * A fleet for benchmarks: cluster {@code fleet} with {@code n} Fargate services {@code svc-00001}
- * ..., each its own task definition family with one container {@code app}, one task each,
- * LOGLEVEL=INFO.
+ * ..., each its own task definition family with one container {@code app}, a given number of tasks
+ * each (one by default), LOGLEVEL=INFO.
  */
 public final class FleetWorld {
   public static final String CLUSTER = "fleet";
@@ -24,6 +24,10 @@ public final class FleetWorld {
   }
 
   public static void seed(Sandbox sandbox, int services) {
+    seed(sandbox, services, 1);
+  }
+
+  public static void seed(Sandbox sandbox, int services, int tasksPerService) {
     String registry = "%s.dkr.ecr.%s.amazonaws.com/".formatted(sandbox.account(), sandbox.region());
     sandbox.workload().knowImages(registry);
     sandbox.call(Ecs.TARGET_PREFIX, "CreateCluster", Json.object().put("clusterName", CLUSTER));
@@ -52,7 +56,7 @@ public final class FleetWorld {
               .put("cluster", CLUSTER)
               .put("serviceName", name)
               .put("taskDefinition", name)
-              .put("desiredCount", 1)
+              .put("desiredCount", tasksPerService)
               .put("launchType", "FARGATE");
       ObjectNode vpc = service.putObject("networkConfiguration").putObject("awsvpcConfiguration");
       ArrayNode subnets = vpc.putArray("subnets");

@@ -60,6 +60,12 @@ public final class SandboxCommand implements Callable<Integer> {
   int services;
 
   @Option(
+      names = "--tasks",
+      defaultValue = "1",
+      description = "With --seed fleet: tasks per service (default: ${DEFAULT-VALUE}).")
+  int tasks;
+
+  @Option(
       names = "--budgets",
       defaultValue = "none",
       description =
@@ -88,6 +94,10 @@ public final class SandboxCommand implements Callable<Integer> {
       err.println("sherlock sandbox: error: --services must be between 1 and 100000");
       return 2;
     }
+    if (tasks < 0 || tasks > 100) {
+      err.println("sherlock sandbox: error: --tasks must be between 0 and 100");
+      return 2;
+    }
     Sandbox sandbox;
     try {
       sandbox = Sandbox.builder().port(port).seed(System.nanoTime()).start();
@@ -108,7 +118,7 @@ public final class SandboxCommand implements Callable<Integer> {
     Runtime.getRuntime().addShutdownHook(hook);
     switch (seed) {
       case mysfits -> MysfitsWorld.seed(sandbox);
-      case fleet -> FleetWorld.seed(sandbox, services);
+      case fleet -> FleetWorld.seed(sandbox, services, tasks);
       case none -> {}
     }
     if (budgets == Budgets.aws) {
@@ -125,8 +135,12 @@ public final class SandboxCommand implements Callable<Integer> {
               "World: cluster mysfits with like-service (CHAOSMODE=on, LOGLEVEL=ERROR, behind an ALB) and monolith, 2 tasks each");
       case fleet ->
           out.printf(
-              "World: cluster fleet with %d services (%s ... %s), 1 task each%n",
-              services, FleetWorld.service(1), FleetWorld.service(services));
+              "World: cluster fleet with %d services (%s ... %s), %d task%s each%n",
+              services,
+              FleetWorld.service(1),
+              FleetWorld.service(services),
+              tasks,
+              tasks == 1 ? "" : "s");
       case none -> {}
     }
     if (budgets == Budgets.aws) {

@@ -150,6 +150,8 @@ class CommandLineIT {
             "fleet",
             "--services",
             "3",
+            "--tasks",
+            "2",
             "--budgets",
             "aws",
             "--port",
@@ -160,13 +162,17 @@ class CommandLineIT {
     assertThat(fleet.code()).as(fleet.errText()).isZero();
     assertThat(fleet.outText())
         .contains(
-            "World: cluster fleet with 3 services (svc-00001 ... svc-00003), 1 task each",
+            "World: cluster fleet with 3 services (svc-00001 ... svc-00003), 2 tasks each",
             "ECS enforces AWS's published request budgets",
             "/_sandbox/ledger");
     Launcher.Exit none = SHERLOCK.run("sandbox", "--seed", "fleet", "--services", "0");
     assertThat(none.code()).isEqualTo(2);
     assertThat(none.errText())
         .isEqualTo("sherlock sandbox: error: --services must be between 1 and 100000");
+    Launcher.Exit tooMany = SHERLOCK.run("sandbox", "--seed", "fleet", "--tasks", "101");
+    assertThat(tooMany.code()).isEqualTo(2);
+    assertThat(tooMany.errText())
+        .isEqualTo("sherlock sandbox: error: --tasks must be between 0 and 100");
   }
 
   @Test
