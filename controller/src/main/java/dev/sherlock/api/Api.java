@@ -30,6 +30,21 @@ final class Api {
     return JsonNodeFactory.instance.objectNode().put("status", status).put("error", message);
   }
 
+  /**
+   * Thrown for a 404 of the API's own ("no session s-1"): a 404 a controller returns would be
+   * answered by the status route for unknown paths instead ({@link ErrorsController}), and lose
+   * what was not found.
+   */
+  static final class NotFound extends RuntimeException {
+    NotFound(String message) {
+      super(message, null, false, false);
+    }
+  }
+
+  static NotFound notFound(String message) {
+    return new NotFound(message);
+  }
+
   static ObjectNode object() {
     return JsonNodeFactory.instance.objectNode();
   }

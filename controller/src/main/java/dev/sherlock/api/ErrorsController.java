@@ -40,6 +40,9 @@ public final class ErrorsController {
 
   @Error(global = true)
   public HttpResponse<String> failure(HttpRequest<?> request, Throwable e) {
+    if (e instanceof Api.NotFound notFound) {
+      return Api.error(404, notFound.getMessage());
+    }
     if (e instanceof ConversionErrorException || e instanceof UnsatisfiedRouteException) {
       return Api.error(400, UserError.oneLine(e));
     }

@@ -90,7 +90,7 @@ public final class FindingsController {
     return store
         .finding(id)
         .map(f -> Api.ok(FindingJson.of(f)))
-        .orElseGet(() -> Api.error(404, "no finding " + id));
+        .orElseThrow(() -> Api.notFound("no finding " + id));
   }
 
   private Instant instant(String text) {

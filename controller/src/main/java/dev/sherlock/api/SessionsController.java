@@ -6,6 +6,8 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.sherlock.aws.EcsGateway;
 import dev.sherlock.policy.DurationBounds;
 import dev.sherlock.policy.Durations;
+import dev.sherlock.policy.Glob;
+import dev.sherlock.reconcile.ServiceArns;
 import dev.sherlock.session.Session;
 import dev.sherlock.session.Sessions;
 import dev.sherlock.source.PolicySource;
@@ -23,12 +25,16 @@ import io.micronaut.http.annotation.Post;
 import io.micronaut.scheduling.TaskExecutors;
 import io.micronaut.scheduling.annotation.ExecuteOn;
 import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 
 /**
  * Sessions: {@code GET /api/sessions} (active and recent), {@code POST /api/sessions} (open one by
- * hand: policy, cluster, service, duration, reason), {@code PATCH /api/sessions/{id}} (extend by
+ * hand: policy, cluster, service, duration, reason; or one per service whose name matches {@code
+ * services}, a glob, under the request's own {@code maxSessions} and {@code changesPerHour} - a
+ * fleet, followed at {@code GET /api/fleets/{id}}), {@code PATCH /api/sessions/{id}} (extend by
  * {@code {"extendBy": "15m"}}), {@code DELETE /api/sessions/{id}} (end now; the service reverts).
  * The last three need the bearer token.
  */
@@ -74,38 +80,46 @@ public final class SessionsController {
     }
     JsonNode json;
     try {
-      json = RequestJson.read(body, Set.of("policy", "cluster", "service", "reason", "duration"));
+      json =
+          RequestJson.read(
+              body,
+              Set.of(
+                  "policy",
+                  "cluster",
+                  "service",
+                  "services",
+                  "reason",
+                  "duration",
+                  "maxSessions",
+                  "changesPerHour"));
     } catch (IllegalArgumentException e) {
       return Api.error(400, e.getMessage());
     }
-    String policyName = json.path("policy").asText("");
+    if (json.hasNonNull("services")) {
+      return openFleet(json);
+    }
     String cluster = json.path("cluster").asText("");
     String service = json.path("service").asText("");
     String reason = json.path("reason").asText("");
-    if (policyName.isEmpty() || cluster.isEmpty() || service.isEmpty() || reason.isEmpty()) {
-      return Api.error(400, "policy, cluster, service and reason are required");
+    if (json.path("policy").asText("").isEmpty()
+        || cluster.isEmpty()
+        || service.isEmpty()
+        || reason.isEmpty()) {
+      return Api.error(400, "policy, cluster, service (or services) and reason are required");
     }
-    var policy = policies.current().policy(policyName);
+    var policy = policies.current().policy(json.path("policy").asText());
     if (policy.isEmpty()) {
-      return Api.error(404, "no policy " + policyName);
+      throw Api.notFound("no policy " + json.path("policy").asText());
     }
     Optional<Duration> duration;
     try {
-      duration =
-          json.hasNonNull("duration")
-              ? Optional.of(Durations.parse(json.path("duration").asText()))
-              : Optional.empty();
+      duration = duration(json);
     } catch (IllegalArgumentException e) {
-      return Api.error(400, "duration: " + e.getMessage());
-    }
-    Optional<String> outOfBounds =
-        duration.flatMap(d -> DurationBounds.session("duration").problem(d));
-    if (outOfBounds.isPresent()) {
-      return Api.error(400, outOfBounds.get());
+      return Api.error(400, e.getMessage());
     }
     Optional<String> serviceArn = resolve(cluster, service);
     if (serviceArn.isEmpty()) {
-      return Api.error(404, "no service %s in cluster %s".formatted(service, cluster));
+      throw Api.notFound("no service %s in cluster %s".formatted(service, cluster));
     }
     var outcome =
         sessions.open(
@@ -130,6 +144,124 @@ public final class SessionsController {
     };
   }
 
+  /**
+   * One session per service of the cluster whose name matches {@code services}, under the budget
+   * the request sets: {@code maxSessions} (required: a person decides how wide to go) and {@code
+   * changesPerHour} (default: two per session, a registration and a deployment).
+   */
+  private HttpResponse<String> openFleet(JsonNode json) {
+    String cluster = json.path("cluster").asText("");
+    String pattern = json.path("services").asText("");
+    String reason = json.path("reason").asText("");
+    if (json.path("policy").asText("").isEmpty()
+        || cluster.isEmpty()
+        || pattern.isEmpty()
+        || reason.isEmpty()) {
+      return Api.error(400, "policy, cluster, services and reason are required");
+    }
+    if (json.hasNonNull("service")) {
+      return Api.error(400, "give service or services, not both");
+    }
+    if (!json.path("maxSessions").canConvertToInt()
+        || json.path("maxSessions").asInt() < 1
+        || json.path("maxSessions").asInt() > MAX_FLEET) {
+      return Api.error(
+          400,
+          "maxSessions must be a number from 1 to %d: how many sessions this request may open"
+              .formatted(MAX_FLEET));
+    }
+    int maxSessions = json.path("maxSessions").asInt();
+    int changesPerHour = json.path("changesPerHour").asInt(2 * maxSessions);
+    if (json.has("changesPerHour")
+        && (!json.path("changesPerHour").canConvertToInt() || changesPerHour < 1)) {
+      return Api.error(400, "changesPerHour must be a positive number");
+    }
+    var policy = policies.current().policy(json.path("policy").asText());
+    if (policy.isEmpty()) {
+      throw Api.notFound("no policy " + json.path("policy").asText());
+    }
+    Optional<Duration> duration;
+    try {
+      duration = duration(json);
+    } catch (IllegalArgumentException e) {
+      return Api.error(400, e.getMessage());
+    }
+    Optional<String> clusterArn =
+        ecs.listClusters().stream().filter(a -> a.endsWith(":cluster/" + cluster)).findFirst();
+    if (clusterArn.isEmpty()) {
+      throw Api.notFound("no cluster " + cluster);
+    }
+    Glob glob = Glob.of(pattern);
+    Map<String, String> matched = new LinkedHashMap<>();
+    for (String arn : ecs.listServices(cluster)) {
+      String name = ServiceArns.name(arn);
+      if (glob.matches(name)) {
+        matched.put(arn, name);
+      }
+    }
+    if (matched.isEmpty()) {
+      throw Api.notFound("no service of cluster %s matches %s".formatted(cluster, pattern));
+    }
+    Sessions.FleetOutcome outcome;
+    try {
+      outcome =
+          sessions.openFleet(
+              new Sessions.FleetRequest(
+                  policy.get(),
+                  cluster,
+                  pattern,
+                  matched,
+                  reason,
+                  duration,
+                  maxSessions,
+                  changesPerHour));
+    } catch (IllegalArgumentException e) {
+      return Api.error(400, e.getMessage());
+    }
+    ObjectNode answer = FleetsController.json(outcome.fleet());
+    ArrayNode opened = answer.putArray("sessions");
+    ArrayNode refused = answer.putArray("refused");
+    outcome
+        .outcomes()
+        .forEach(
+            (name, o) -> {
+              switch (o) {
+                case Sessions.Outcome.Opened s -> opened.add(json(s.session()));
+                case Sessions.Outcome.AlreadyOpen s ->
+                    refused
+                        .addObject()
+                        .put("service", name)
+                        .put("why", "session %s is already open".formatted(s.session().id()));
+                case Sessions.Outcome.Suppressed s ->
+                    refused.addObject().put("service", name).put("why", s.why());
+              }
+            });
+    return Api.status(opened.isEmpty() ? 429 : 201, answer);
+  }
+
+  /** The most sessions one request may open. */
+  static final int MAX_FLEET = 1000;
+
+  /** The request's duration, within the bounds every session has; empty for the policy's own. */
+  private static Optional<Duration> duration(JsonNode json) {
+    if (!json.hasNonNull("duration")) {
+      return Optional.empty();
+    }
+    Duration d;
+    try {
+      d = Durations.parse(json.path("duration").asText());
+    } catch (IllegalArgumentException e) {
+      throw new IllegalArgumentException("duration: " + e.getMessage(), e);
+    }
+    DurationBounds.session("duration")
+        .problem(d)
+        .ifPresent(
+            p -> {
+              throw new IllegalArgumentException(p);
+            });
+    return Optional.of(d);
+  }
+
   @Patch("/{id}")
   public HttpResponse<String> extend(
       HttpRequest<?> request, @PathVariable String id, @Body String body) {
@@ -151,7 +283,7 @@ public final class SessionsController {
       return sessions
           .extend(id, by)
           .map(s -> Api.ok(json(s)))
-          .orElseGet(() -> Api.error(404, "no active session " + id));
+          .orElseThrow(() -> Api.notFound("no active session " + id));
     } catch (IllegalArgumentException e) {
       return Api.error(400, e.getMessage());
     }
@@ -166,7 +298,7 @@ public final class SessionsController {
     return sessions
         .end(id, "ended by hand")
         .map(s -> Api.ok(json(s)))
-        .orElseGet(() -> Api.error(404, "no active session " + id));
+        .orElseThrow(() -> Api.notFound("no active session " + id));
   }
 
   /**

@@ -6,16 +6,22 @@ import java.util.Optional;
 
 /**
  * A token bucket that learns what AWS actually grants. It starts at the published budget - the
- * bucket AWS itself keeps, so alone in an account Sherlock spends all of it and is never throttled
- * - and when AWS throttles anyway (a pipeline spends the same budget), it cuts its rate by a third
- * and empties itself; every call that goes through wins back a fiftieth of the published rate. The
- * classic additive-increase, multiplicative-decrease: it settles just under what is left over.
+ * bucket AWS itself keeps, so alone in an account Sherlock spends all of it. A throttled attempt
+ * says AWS's bucket is empty: this one empties too, which is all it takes when the two merely
+ * refilled out of step. Throttled again soon after - someone else spends the same budget, a
+ * pipeline deploying - it also cuts its rate by a fifth; every call that goes through wins back a
+ * fiftieth of the published rate. Additive increase, multiplicative decrease: it settles just under
+ * what is left over.
  *
  * <p>Callers reserve a slot and wait for it in turn (fair, no thundering herd); one whose slot is
  * further away than the longest wait is refused instead of queued behind work that may be stale.
  */
 final class AdaptiveBudget {
-  private static final double CUT = 0.7;
+  private static final double CUT = 0.8;
+
+  /** A second throttle within this many of its slots means the budget is shared: slow down. */
+  private static final double SOON = 5;
+
   private static final double FLOOR = 0.05;
   private static final double REGAIN = 0.02;
 
@@ -25,6 +31,7 @@ final class AdaptiveBudget {
   private double rate;
   private double tokens;
   private long refilledAt;
+  private long throttledAt = Long.MIN_VALUE;
 
   AdaptiveBudget(SherlockConfig.Budget budget, Duration longestWait) {
     this.burst = budget.burst();
@@ -50,10 +57,16 @@ final class AdaptiveBudget {
     return Optional.of(Duration.ofNanos(waitNanos));
   }
 
-  /** AWS throttled a call of this budget: slow down, and spend nothing of what seemed left. */
+  /**
+   * AWS throttled a call of this budget: spend nothing of what seemed left, and slow down if so.
+   */
   synchronized void throttled() {
     refill();
-    rate = Math.max(published * FLOOR, rate * CUT);
+    long now = System.nanoTime();
+    if (throttledAt != Long.MIN_VALUE && now - throttledAt < SOON / rate * 1e9) {
+      rate = Math.max(published * FLOOR, rate * CUT);
+    }
+    throttledAt = now;
     tokens = Math.min(tokens, 0);
   }
 

@@ -40,6 +40,11 @@ public final class ApiBudgets {
     budgetOfOperation.putIfAbsent(service + " " + operation, budget);
   }
 
+  /** A budget's current rate, calls per second: what AWS has been granting lately. */
+  public double rate(String budget) {
+    return budget(budget).rate();
+  }
+
   /** The current rate of each budget used so far (calls per second), for metrics. */
   public Map<String, Double> rates() {
     Map<String, Double> rates = new java.util.TreeMap<>();

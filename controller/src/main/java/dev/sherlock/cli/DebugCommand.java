@@ -3,6 +3,7 @@ package dev.sherlock.cli;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.sherlock.policy.Durations;
 import java.io.PrintWriter;
 import java.util.Optional;
 import java.util.concurrent.Callable;
@@ -137,7 +138,11 @@ public final class DebugCommand implements Runnable {
     }
   }
 
-  @Command(name = "open", description = "Open a session running a policy's actions on one service.")
+  @Command(
+      name = "open",
+      description =
+          "Open a session running a policy's actions on one service, or on every service whose"
+              + " name matches --services (a fleet, under the budget you set for it).")
   static final class Open extends Call {
     @Option(names = "--policy", required = true)
     String policy;
@@ -145,8 +150,35 @@ public final class DebugCommand implements Runnable {
     @Option(names = "--cluster", required = true)
     String cluster;
 
-    @Option(names = "--service", required = true)
-    String service;
+    /** One service, or a glob of services: exactly one of the two. */
+    static final class Where {
+      @Option(names = "--service", required = true, description = "One service.")
+      String service;
+
+      @Option(
+          names = "--services",
+          required = true,
+          description = "A glob of service names, e.g. 'like-*': one session per match.")
+      String services;
+    }
+
+    @CommandLine.ArgGroup(exclusive = true, multiplicity = "1")
+    Where where;
+
+    @Option(
+        names = "--max-sessions",
+        description = "With --services (required): the most sessions this request may open.")
+    Optional<Integer> maxSessions;
+
+    @Option(
+        names = "--changes-per-hour",
+        description = "With --services: the fleet's budget of changes (default: 2 per session).")
+    Optional<Integer> changesPerHour;
+
+    @Option(
+        names = "--no-wait",
+        description = "With --services: return once opened, without following the rollout.")
+    boolean noWait;
 
     @Option(names = "--duration", description = "Default: the policy's session duration.")
     Optional<String> duration;
@@ -161,12 +193,91 @@ public final class DebugCommand implements Runnable {
               .objectNode()
               .put("policy", policy)
               .put("cluster", cluster)
-              .put("service", service)
               .put("reason", reason);
+      if (where.service != null) {
+        body.put("service", where.service);
+      } else {
+        body.put("services", where.services);
+        maxSessions.ifPresent(n -> body.put("maxSessions", n));
+        changesPerHour.ifPresent(n -> body.put("changesPerHour", n));
+      }
       duration.ifPresent(d -> body.put("duration", d));
       return client.send("POST", "/api/sessions", body.toString());
     }
+
+    @Override
+    void print(JsonNode body, PrintWriter out) {
+      if (!body.has("fleet")) {
+        line(body, out);
+        return;
+      }
+      out.printf(
+          "fleet %s: %d sessions of %s opened on %s/%s%n",
+          body.path("fleet").asText(),
+          body.path("sessions").size(),
+          body.path("policy").asText(),
+          cluster,
+          body.path("services").asText());
+      body.path("sessions").forEach(s -> line(s, out));
+      body.path("refused")
+          .forEach(
+              r ->
+                  out.printf(
+                      "refused on %s: %s%n", r.path("service").asText(), r.path("why").asText()));
+      out.flush();
+      if (!noWait) {
+        follow(body.path("fleet").asText(), out);
+      }
+    }
+
+    /**
+     * Prints the fleet's progress whenever it changes - n of N applied, and the time left as the
+     * budget grants it now - until no session waits; Ctrl-C stops following, not the sessions.
+     */
+    private void follow(String fleet, PrintWriter out) {
+      ApiClient client = connection.client();
+      String said = "";
+      try {
+        while (true) {
+          ApiClient.Answer answer = client.get("/api/fleets/" + fleet);
+          if (!answer.ok()) {
+            out.printf("fleet %s: %s%n", fleet, answer.error());
+            return;
+          }
+          JsonNode p = answer.body();
+          String now =
+              "fleet %s: %d of %d applied%s"
+                  .formatted(
+                      fleet,
+                      p.path("applied").asInt(),
+                      p.path("opened").asInt() - p.path("ended").asInt(),
+                      p.path("remaining").asInt() == 0
+                          ? ""
+                          : ", about %s left".formatted(eta(p.path("etaSeconds").asLong())));
+          if (!now.equals(said)) {
+            out.println(now);
+            out.flush();
+            said = now;
+          }
+          if (p.path("remaining").asInt() == 0) {
+            return;
+          }
+          Thread.sleep(FOLLOW_EVERY.toMillis()); // polling the API for progress to show
+        }
+      } catch (ApiClient.Unreachable e) {
+        out.printf("fleet %s: %s%n", fleet, e.getMessage());
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
+    }
+
+    private static String eta(long seconds) {
+      return Durations.format(java.time.Duration.ofSeconds(Math.max(1, seconds)));
+    }
   }
+
+  /** How often {@code debug open --services} asks how far the fleet is. */
+  static final java.time.Duration FOLLOW_EVERY = java.time.Duration.ofSeconds(2);
 
   @Command(name = "extend", description = "Extend an active session.")
   static final class Extend extends Call {

@@ -178,7 +178,7 @@ public final class ServiceReconciler {
         // copy read at the start. The end queued the service; reconcile again at once.
         return Result.after(Duration.ZERO);
       }
-      if (!sessions.mayMutate()) {
+      if (!sessions.mayMutate(enforced)) {
         return budgetSpent(service);
       }
       if (repeatsWithoutEffect(
@@ -191,7 +191,7 @@ public final class ServiceReconciler {
       if (onWanted) {
         target = running.taskDefinition().taskDefinitionArn();
       } else {
-        if (!sessions.mayMutate()) {
+        if (!sessions.tryMutate(enforced)) {
           return budgetSpent(service);
         }
         var owners =
@@ -203,7 +203,6 @@ public final class ServiceReconciler {
             TaskDefinitionOverlay.apply(base.taskDefinition(), base.tags(), overlay, owners);
         registration = Optional.of(result);
         var registered = ecs.register(result.request());
-        sessions.mutated();
         target = registered.taskDefinition().taskDefinitionArn();
         sessions.saveRevision(new ManagedRevision(target, service.serviceArn(), baseArn, hash));
       }
@@ -211,7 +210,11 @@ public final class ServiceReconciler {
     boolean changeRevision = !target.equals(service.taskDefinition());
     boolean changeExec = wantExec != Boolean.TRUE.equals(service.enableExecuteCommand());
     if (changeRevision || changeExec) {
-      if (registration.isEmpty() && !sessions.mayMutate()) {
+      // The deployment of a revision just registered counts, but is not held back: half a change
+      // is worse than a change.
+      if (registration.isPresent()) {
+        sessions.mutated(enforced);
+      } else if (!sessions.tryMutate(enforced)) {
         return budgetSpent(service);
       }
       UpdateServiceRequest.Builder update =
@@ -229,7 +232,6 @@ public final class ServiceReconciler {
         }
       }
       ecs.updateService(update.build());
-      sessions.mutated();
       record(service, running, base, target, enforced, merged, registration, changeExec, wantExec);
     }
     if (!overlay.executeCommand() && recorded.isPresent()) {
@@ -617,7 +619,7 @@ public final class ServiceReconciler {
     if (floor.isPresent()) {
       int want = floor.get();
       int now = target.map(t -> t.minCapacity()).orElse(desired);
-      if (now >= want || !sessions.mayMutate()) {
+      if (now >= want || !sessions.tryMutate(enforced)) {
         return;
       }
       CapacityChange change =
@@ -641,7 +643,6 @@ public final class ServiceReconciler {
                 .desiredCount(want)
                 .build());
       }
-      sessions.mutated();
       findings.record(
           FindingKind.ActionApplied,
           Sessions.subject(enforced.getFirst()),
@@ -671,7 +672,6 @@ public final class ServiceReconciler {
               .build());
     }
     sessions.clearCapacity(service.serviceArn());
-    sessions.mutated();
     findings.record(
         FindingKind.ActionReverted,
         Findings.Subject.of(cluster, name, null, null),

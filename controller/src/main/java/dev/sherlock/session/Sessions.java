@@ -14,8 +14,11 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayDeque;
+import java.util.ArrayList;
 import java.util.Deque;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
 import java.util.function.Consumer;
@@ -38,6 +41,25 @@ public final class Sessions {
       String reason,
       Optional<Duration> duration,
       Optional<String> id) {}
+
+  /**
+   * A request to open one session on each service of a cluster whose name matches {@code services}
+   * (a glob), under a budget the person sets for it.
+   *
+   * @param matched the matching services, ARN to name
+   */
+  public record FleetRequest(
+      DebugPolicy policy,
+      String cluster,
+      String services,
+      Map<String, String> matched,
+      String reason,
+      Optional<Duration> duration,
+      int maxSessions,
+      int changesPerHour) {}
+
+  /** What came of a fleet request: the fleet, and each service's outcome. */
+  public record FleetOutcome(Fleet fleet, Map<String, Outcome> outcomes) {}
 
   /** What came of a request. */
   public sealed interface Outcome {
@@ -63,6 +85,11 @@ public final class Sessions {
   private volatile boolean draining;
 
   private final Deque<Instant> mutations = new ArrayDeque<>();
+
+  /** Fleets whose sessions may still be open, by session id; and each fleet's changes. */
+  private final Map<String, Fleet> fleetOfSession = new java.util.concurrent.ConcurrentHashMap<>();
+
+  private final Map<String, Deque<Instant>> fleetMutations = new HashMap<>();
   private volatile Consumer<String> onChange = arn -> {};
   private final List<Consumer<Session>> onOpened =
       new java.util.concurrent.CopyOnWriteArrayList<>();
@@ -73,6 +100,9 @@ public final class Sessions {
     this.config = config;
     this.clock = clock;
     this.draining = store.draining();
+    store
+        .fleetsSince(clock.instant().minus(DurationBounds.LONGEST_SESSION))
+        .forEach(f -> f.sessionIds().forEach(id -> fleetOfSession.put(id, f)));
   }
 
   /** Called with every session that opens (after it is stored). */
@@ -86,6 +116,76 @@ public final class Sessions {
   }
 
   public synchronized Outcome open(Request request) {
+    return open(request, Optional.empty());
+  }
+
+  /**
+   * Opens one session per matching service, each under the same rules as one opened alone - the
+   * policy's own limits, draining, dry run, the sidecar allow-list - except the global limits,
+   * which the fleet's own budget replaces. Refused whole when more services match than the budget
+   * allows sessions.
+   *
+   * @throws IllegalArgumentException when more services match than {@code maxSessions}
+   */
+  public synchronized FleetOutcome openFleet(FleetRequest request) {
+    if (request.matched().size() > request.maxSessions()) {
+      throw new IllegalArgumentException(
+          "%d services match %s, more than the %d sessions this request allows"
+              .formatted(request.matched().size(), request.services(), request.maxSessions()));
+    }
+    Fleet fleet =
+        new Fleet(
+            "f-" + UUID.randomUUID().toString().substring(0, 8),
+            request.policy().name(),
+            request.cluster(),
+            request.services(),
+            request.maxSessions(),
+            request.changesPerHour(),
+            clock.instant(),
+            List.of());
+    Map<String, Outcome> outcomes = new java.util.LinkedHashMap<>();
+    List<String> ids = new ArrayList<>();
+    request
+        .matched()
+        .forEach(
+            (arn, name) -> {
+              Outcome outcome =
+                  open(
+                      new Request(
+                          request.policy(),
+                          request.cluster(),
+                          arn,
+                          name,
+                          Session.Origin.MANUAL,
+                          request.reason(),
+                          request.duration(),
+                          Optional.empty()),
+                      Optional.of(fleet));
+              outcomes.put(name, outcome);
+              if (outcome instanceof Outcome.Opened opened) {
+                ids.add(opened.session().id());
+              }
+            });
+    Fleet opened =
+        new Fleet(
+            fleet.id(),
+            fleet.policy(),
+            fleet.cluster(),
+            fleet.services(),
+            fleet.maxSessions(),
+            fleet.changesPerHour(),
+            fleet.openedAt(),
+            ids);
+    store.saveFleet(opened);
+    ids.forEach(id -> fleetOfSession.put(id, opened));
+    return new FleetOutcome(opened, outcomes);
+  }
+
+  public Optional<Fleet> fleet(String id) {
+    return store.fleet(id);
+  }
+
+  private Outcome open(Request request, Optional<Fleet> fleet) {
     Instant now = clock.instant();
     DebugPolicy policy = request.policy();
     Findings.Subject subject =
@@ -100,7 +200,7 @@ public final class Sessions {
     if (same.isPresent()) {
       return new Outcome.AlreadyOpen(same.get());
     }
-    Optional<String> refusal = admission(request, active, now);
+    Optional<String> refusal = admission(request, active, now, fleet);
     if (refusal.isPresent()) {
       findings.record(
           FindingKind.TriggerSuppressed,
@@ -329,25 +429,75 @@ public final class Sessions {
     return store.session(id);
   }
 
-  /** Counts a change to AWS against the hourly budget. */
-  public synchronized void mutated() {
-    mutations.addLast(clock.instant());
+  /**
+   * Counts a change made for these sessions against their hourly budget: the fleet's when they all
+   * belong to one, else the global one. A revert (no session) counts against none.
+   */
+  public synchronized void mutated(List<Session> enforced) {
+    if (!enforced.isEmpty()) {
+      window(enforced).addLast(clock.instant());
+    }
   }
 
-  /** Whether the hourly budget of changes allows one more now. */
-  public synchronized boolean mayMutate() {
-    Instant hourAgo = clock.instant().minus(Duration.ofHours(1));
-    while (!mutations.isEmpty() && mutations.peekFirst().isBefore(hourAgo)) {
-      mutations.removeFirst();
+  /**
+   * Whether the hourly budget of these sessions' changes allows one more now. A revert - no session
+   * left, the service goes back to what its people deployed - is never postponed by a budget.
+   */
+  public synchronized boolean mayMutate(List<Session> enforced) {
+    if (enforced.isEmpty()) {
+      return true;
     }
-    return mutations.size() < config.mutationsPerHour();
+    return allows(
+        window(enforced),
+        fleetOf(enforced).map(Fleet::changesPerHour).orElse(config.mutationsPerHour()));
+  }
+
+  /**
+   * Takes one change of the budget if it allows one ({@link #mayMutate}), in one step: reconciles
+   * of several services at once cannot all pass the check before any of them counts.
+   */
+  public synchronized boolean tryMutate(List<Session> enforced) {
+    if (!mayMutate(enforced)) {
+      return false;
+    }
+    mutated(enforced);
+    return true;
+  }
+
+  private boolean allows(Deque<Instant> window, int perHour) {
+    Instant hourAgo = clock.instant().minus(Duration.ofHours(1));
+    while (!window.isEmpty() && window.peekFirst().isBefore(hourAgo)) {
+      window.removeFirst();
+    }
+    return window.size() < perHour;
+  }
+
+  private Deque<Instant> window(List<Session> enforced) {
+    return fleetOf(enforced)
+        .map(f -> fleetMutations.computeIfAbsent(f.id(), k -> new ArrayDeque<>()))
+        .orElse(mutations);
+  }
+
+  /** The fleet all these sessions belong to, if they all belong to one. */
+  private Optional<Fleet> fleetOf(List<Session> enforced) {
+    Fleet first = fleetOfSession.get(enforced.getFirst().id());
+    if (first == null
+        || !enforced.stream().allMatch(s -> first.id().equals(idOf(fleetOfSession.get(s.id()))))) {
+      return Optional.empty();
+    }
+    return Optional.of(first);
+  }
+
+  private static String idOf(Fleet fleet) {
+    return fleet == null ? null : fleet.id();
   }
 
   public static Findings.Subject subject(Session s) {
     return Findings.Subject.of(s.cluster(), s.serviceName(), s.policy(), s.id());
   }
 
-  private Optional<String> admission(Request request, List<Session> active, Instant now) {
+  private Optional<String> admission(
+      Request request, List<Session> active, Instant now, Optional<Fleet> fleet) {
     DebugPolicy policy = request.policy();
     if (draining) {
       return Optional.of("Sherlock is draining for an uninstall: it opens no more sessions");
@@ -369,10 +519,13 @@ public final class Sessions {
           "policy already has %d of at most %d sessions open"
               .formatted(ofPolicy, policy.spec().session().maxConcurrent()));
     }
+    if (fleet.isPresent()) {
+      return Optional.empty(); // the fleet's budget replaces the global limits
+    }
     if (active.size() >= config.maxSessions()) {
       return Optional.of("%d sessions are open, the global limit".formatted(active.size()));
     }
-    if (!mayMutate()) {
+    if (!allows(mutations, config.mutationsPerHour())) {
       return Optional.of(
           "the budget of %d changes per hour is spent".formatted(config.mutationsPerHour()));
     }

@@ -1,6 +1,7 @@
 package dev.sherlock.store;
 
 import dev.sherlock.session.CapacityChange;
+import dev.sherlock.session.Fleet;
 import dev.sherlock.session.ManagedRevision;
 import dev.sherlock.session.Session;
 import java.util.List;
@@ -75,6 +76,14 @@ public interface SessionStore {
   boolean isPlainRevision(String arn);
 
   void savePlainRevision(String arn);
+
+  /** Stores a fleet of sessions opened in one request, new or not. */
+  void saveFleet(Fleet fleet);
+
+  Optional<Fleet> fleet(String id);
+
+  /** Fleets opened since {@code since}, oldest first. */
+  List<Fleet> fleetsSince(java.time.Instant since);
 
   /** The newest sessions first, at most {@code limit}. */
   List<Session> recent(int limit);

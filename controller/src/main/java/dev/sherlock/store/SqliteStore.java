@@ -9,6 +9,7 @@ import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
 import dev.sherlock.config.SherlockConfig;
 import dev.sherlock.finding.Finding;
 import dev.sherlock.session.CapacityChange;
+import dev.sherlock.session.Fleet;
 import dev.sherlock.session.ManagedRevision;
 import dev.sherlock.session.Session;
 import io.micronaut.context.annotation.Bean;
@@ -81,6 +82,8 @@ public final class SqliteStore implements SessionStore, FindingStore, AutoClosea
         s.execute(
             "CREATE TABLE IF NOT EXISTS revisions (arn TEXT PRIMARY KEY, service_arn TEXT NOT NULL, body TEXT NOT NULL)");
         s.execute("CREATE TABLE IF NOT EXISTS plain_revisions (arn TEXT PRIMARY KEY)");
+        s.execute(
+            "CREATE TABLE IF NOT EXISTS fleets (id TEXT PRIMARY KEY, opened_at TEXT NOT NULL, body TEXT NOT NULL)");
       }
     } catch (SQLException | IOException e) {
       throw new IllegalStateException(
@@ -213,6 +216,28 @@ public final class SqliteStore implements SessionStore, FindingStore, AutoClosea
   @Override
   public void forgetRevision(String arn) {
     write("DELETE FROM revisions WHERE arn = ?", arn);
+  }
+
+  @Override
+  public void saveFleet(Fleet fleet) {
+    write(
+        "INSERT OR REPLACE INTO fleets(id, opened_at, body) VALUES (?, ?, ?)",
+        fleet.id(),
+        fleet.openedAt().toString(),
+        json(fleet));
+  }
+
+  @Override
+  public Optional<Fleet> fleet(String id) {
+    return read("SELECT body FROM fleets WHERE id = ?", Fleet.class, id).stream().findFirst();
+  }
+
+  @Override
+  public List<Fleet> fleetsSince(java.time.Instant since) {
+    return read(
+        "SELECT body FROM fleets WHERE opened_at >= ? ORDER BY opened_at",
+        Fleet.class,
+        since.toString());
   }
 
   @Override

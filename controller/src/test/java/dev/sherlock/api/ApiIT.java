@@ -157,7 +157,8 @@ class ApiIT {
             open.formatted("10m").replace("}", ", \"dryRun\": true}"),
             "s3cret"),
         400,
-        "unknown field 'dryRun': the fields are cluster, duration, policy, reason, service");
+        "unknown field 'dryRun': the fields are changesPerHour, cluster, duration, maxSessions,"
+            + " policy, reason, service, services");
     assertThat(world.sessionIds()).hasSize(1); // none of these opened anything
 
     String id = world.sessionIds().getFirst();
@@ -173,7 +174,14 @@ class ApiIT {
         send("GET", "/api/findings?cursor=garbage", null, null),
         400,
         "cursor garbage is not one this API gave");
-    assertError(send("GET", "/api/nothing-here", null, null), 404, "");
+    assertError(
+        send("GET", "/api/nothing-here", null, null),
+        404,
+        "no such endpoint: GET /api/nothing-here");
+    // A 404 of the API's own says what was not found, not that the endpoint is unknown.
+    assertError(
+        send("DELETE", "/api/sessions/s-nope", null, "s3cret"), 404, "no active session s-nope");
+    assertError(send("GET", "/api/fleets/f-nope", null, null), 404, "no fleet f-nope");
   }
 
   private static void assertError(HttpResponse<String> response, int status, String words)

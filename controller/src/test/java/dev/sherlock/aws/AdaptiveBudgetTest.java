@@ -31,12 +31,15 @@ class AdaptiveBudgetTest {
   }
 
   @Test
-  void throttlingCutsTheRateAndEmptiesTheBucketAndSuccessesWinItBack() {
-    budget.throttled();
+  void oneThrottleEmptiesTheBucketAndAnotherSoonAfterCutsTheRateWhichSuccessesWinBack() {
+    budget.throttled(); // the buckets refilled out of step: empty, at the same rate
 
-    assertThat(budget.rate()).isCloseTo(0.7, within(1e-9));
-    assertThat(budget.reserve().orElseThrow().toMillis()).isCloseTo(1429, within(50L));
-    for (int i = 0; i < 10; i++) {
+    assertThat(budget.rate()).isEqualTo(1.0);
+    assertThat(budget.reserve().orElseThrow().toMillis()).isCloseTo(1000, within(50L));
+
+    budget.throttled(); // again at once: someone else spends this budget too
+    assertThat(budget.rate()).isCloseTo(0.8, within(1e-9));
+    for (int i = 0; i < 20; i++) {
       budget.throttled();
     }
     assertThat(budget.rate()).isCloseTo(0.05, within(1e-9)); // never below a twentieth
