@@ -80,7 +80,7 @@ final class Report {
     StringBuilder md = new StringBuilder();
     md.append("# Benchmark results\n\n");
     md.append(
-        "Produced by `bench/run%s` on %s: %d cores, %s, Java %s. ECS calls are counted by the sandbox's call ledger (every caller's, as AWS would count them); the daemon is `./sherlock run` against `./sherlock sandbox --seed fleet --services N`, with the resync interval set to the idle window and the global session and change limits lifted (`SHERLOCK_MAX_SESSIONS`, `SHERLOCK_MUTATIONS_PER_HOUR`) so that one session per service can open.\n\n"
+        "Produced by `bench/run%s` on %s: %d cores, %s, Java %s. ECS calls are counted by the sandbox's call ledger (every caller's, as AWS would count them); the daemon is `./sherlock run` against `./sherlock sandbox --seed fleet --services N`, with the resync interval set to nine tenths of the idle window (one resync in each window) and the global session and change limits lifted (`SHERLOCK_MAX_SESSIONS`, `SHERLOCK_MUTATIONS_PER_HOUR`) so that one session per service can open.\n\n"
             .formatted(
                 arguments.isBlank() ? "" : " " + arguments,
                 LocalDate.now(),

@@ -6,9 +6,10 @@ import java.util.Map;
 
 /**
  * A rollout of one session per service with the sandbox enforcing AWS's published ECS budgets
- * ({@code sandbox --budgets aws}) and Sherlock's budgets at their defaults: how long until every
- * service runs its overlay, against the fastest those budgets allow; how often AWS throttled; how
- * many reconciles failed for it.
+ * ({@code sandbox --budgets aws}) and Sherlock's configuration at its defaults - the sessions
+ * opened as one fleet request ({@code services: "svc-*"}) with the budget a person would set for
+ * it: how long until every service runs its overlay, against the fastest those budgets allow; how
+ * often AWS throttled; how many reconciles failed for it.
  */
 final class Rollout {
   /** RegisterTaskDefinition's published bucket: the slowest step of an apply. */
@@ -56,15 +57,20 @@ final class Rollout {
   }
 
   Figures measure(int services) throws Exception {
-    // Only the limits meant for automatic triggers are lifted: a benchmark opens every session.
-    Map<String, String> env =
-        Map.of("SHERLOCK_MAX_SESSIONS", "1000000", "SHERLOCK_MUTATIONS_PER_HOUR", "10000000");
-    try (Fleet fleet = Fleet.sandbox(root, services, env, "--budgets", "aws")) {
+    try (Fleet fleet = Fleet.sandbox(root, services, Map.of(), "--budgets", "aws")) {
       fleet.startDaemon();
       fleet.ledger.reset();
       long failedBefore = failedReconciles(fleet);
       Instant started = Instant.now();
-      fleet.openSessions(CallCosts.POLICY, services);
+      fleet
+          .api()
+          .send(
+              "POST",
+              "/api/sessions",
+              """
+              {"policy": "%s", "cluster": "fleet", "services": "svc-*", "maxSessions": %d,
+               "reason": "bench", "duration": "1h"}"""
+                  .formatted(CallCosts.POLICY, services));
       Bench.await(() -> fleet.applied() == services, Duration.ofMinutes(120));
       Duration took = Duration.between(started, Instant.now());
       return new Figures(

@@ -211,10 +211,12 @@ public final class DebugCommand implements Runnable {
         line(body, out);
         return;
       }
+      int opened = body.path("sessions").size();
       out.printf(
-          "fleet %s: %d sessions of %s opened on %s/%s%n",
+          "fleet %s: %d session%s of %s opened on %s/%s%n",
           body.path("fleet").asText(),
-          body.path("sessions").size(),
+          opened,
+          opened == 1 ? "" : "s",
           body.path("policy").asText(),
           cluster,
           body.path("services").asText());

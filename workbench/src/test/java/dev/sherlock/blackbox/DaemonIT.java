@@ -332,12 +332,47 @@ class DaemonIT {
     };
     try (Launcher.Running daemon = responder.start(run)) {
       String api = awaitReady(daemon);
+      // A fleet of one, as a responder opens one on every service a glob matches, and follows it.
       Launcher.Exit opened =
-          openOnMonolith(responder, api, "before the uninstall", "--duration", "1h");
+          responder.run(
+              "debug",
+              "open",
+              "--api",
+              api,
+              "--policy",
+              "like-5xx-xray",
+              "--cluster",
+              "mysfits",
+              "--services",
+              "mono*",
+              "--max-sessions",
+              "5",
+              "--reason",
+              "before the uninstall",
+              "--duration",
+              "1h");
       assertThat(opened.code()).as(opened.errText()).isZero();
-      await("the session on monolith applied")
-          .atMost(Duration.ofMinutes(1))
-          .until(() -> !taskDefinitionOf("monolith").endsWith("monolith:1"));
+      assertThat(opened.out().getFirst())
+          .matches("fleet f-\\w+: 1 session of like-5xx-xray opened on mysfits/mono\\*");
+      assertThat(opened.out().getLast()).matches("fleet f-\\w+: 1 of 1 applied");
+      assertThat(taskDefinitionOf("monolith")).doesNotEndWith("monolith:1");
+      Launcher.Exit unbounded =
+          responder.run(
+              "debug",
+              "open",
+              "--api",
+              api,
+              "--policy",
+              "like-5xx-xray",
+              "--cluster",
+              "mysfits",
+              "--services",
+              "*",
+              "--reason",
+              "no budget given");
+      assertThat(unbounded.code()).isEqualTo(1);
+      assertThat(unbounded.errText())
+          .startsWith("sherlock debug open: error: maxSessions must be a number from 1 to 1000");
 
       Launcher.Exit unauthorised = SHERLOCK.run("drain", "--api", api);
       assertThat(unauthorised.code()).isEqualTo(1);
