@@ -12,12 +12,14 @@ import java.util.Optional;
 
 /**
  * What a restart needs beyond the store, kept where ECS keeps it: two tags on the service. {@code
- * sherlock:ended} lists the sessions that ended, newest first, as {@code id@epochSecond} - so a
- * DebugSession still in git is not opened again for a full duration after the store is lost. {@code
- * sherlock:before} holds what Sherlock changed and must put back: the ECS Exec setting and the
- * capacity before ({@code exec=false capacity=target:1:4:2:4}). ECS tag values allow letters,
- * digits, spaces and {@code _ . : / = + - @}, at most 256 characters: the formats keep to that, and
- * the ended list keeps the newest that fit.
+ * sherlock:ended} lists the sessions that ended and could open again by themselves - a trigger's
+ * (its cooldown) and a DebugSession's in git - newest first, as {@code id@epochSecond}: after the
+ * store is lost, a DebugSession still in git is not opened again for a full duration, and a trigger
+ * keeps its cooldown. A session a person opened by hand opens again only if a person asks, so it
+ * costs no tag. {@code sherlock:before} holds what Sherlock changed and must put back: the ECS Exec
+ * setting and the capacity before ({@code exec=false capacity=target:1:4:2:4}). ECS tag values
+ * allow letters, digits, spaces and {@code _ . : / = + - @}, at most 256 characters: the formats
+ * keep to that, and the ended list keeps the newest that fit.
  */
 public final class ServiceMemory {
   public static final String TAG_ENDED = "sherlock:ended";
@@ -39,6 +41,7 @@ public final class ServiceMemory {
     sessionsOfService.stream()
         // A dry run changed nothing, so there is nothing of it to remember (nor a tag to write).
         .filter(s -> !s.active() && !s.dryRun() && s.endedAt().isPresent())
+        .filter(s -> s.origin() != Session.Origin.MANUAL)
         .sorted(Comparator.comparing((Session s) -> s.endedAt().get()).reversed())
         .map(s -> s.id() + "@" + s.endedAt().get().getEpochSecond())
         .forEach(
