@@ -28,7 +28,10 @@ import java.util.function.Predicate;
  *   <li>each key remembers when it was last asked for, as a stamp of a {@link ReadOrder} ({@link
  *       #since}): a reconcile may act on a description of the service read after that - by the
  *       resync that queued it, or by a batch that {@link #pullForward pulled it forward} - instead
- *       of reading it again.
+ *       of reading it again;
+ *   <li>keys only a resync asked for wait behind keys something else asked for (a session that
+ *       opened or ended, an event, a rollout to watch): when AWS's budget is short, a revert goes
+ *       before a routine look at a quiet service.
  * </ul>
  *
  * Time is the given {@link Clock}'s, so tests on a virtual clock see delays elapse when they move
@@ -52,6 +55,7 @@ public final class WorkQueue<K> {
   private final Map<K, Long> askedAgain = new HashMap<>();
   private final Map<K, Long> askedTaken = new HashMap<>();
   private final LongSupplier stamps;
+  private final Set<K> background = new HashSet<>();
   private double tokens;
   private Instant refilled;
   private boolean shutdown;
@@ -82,24 +86,32 @@ public final class WorkQueue<K> {
   /** Queues {@code key} to be ready after {@code delay}, unless it is already due sooner. */
   public void addAfter(K key, Duration delay) {
     enqueue(
-        key, clock.instant().plus(delay.isNegative() ? Duration.ZERO : delay), stamps.getAsLong());
+        key,
+        clock.instant().plus(delay.isNegative() ? Duration.ZERO : delay),
+        stamps.getAsLong(),
+        false);
   }
 
   /**
-   * Queues {@code key} now for a reason no newer than the stamp {@code since}: a resync that read
-   * the service under that stamp lets the reconcile act on what it read.
+   * Queues {@code key} now for a resync that read the service under the stamp {@code since}: the
+   * reconcile may act on what it read, and waits behind keys asked for by anything else.
    */
   public void addSince(K key, long since) {
-    enqueue(key, clock.instant(), since);
+    enqueue(key, clock.instant(), since, true);
   }
 
-  private void enqueue(K key, Instant at, long since) {
+  private void enqueue(K key, Instant at, long since, boolean routine) {
     lock.lock();
     try {
       if (shutdown) {
         return;
       }
       boolean busy = processing.contains(key);
+      if (!routine) {
+        background.remove(key);
+      } else if (!waiting.containsKey(key) && !again.containsKey(key)) {
+        background.add(key); // what else was asked of it already keeps its place
+      }
       (busy ? again : waiting).merge(key, at, WorkQueue::earlier);
       (busy ? askedAgain : askedWaiting).merge(key, since, Math::max);
       changed.signalAll();
@@ -187,15 +199,26 @@ public final class WorkQueue<K> {
         refill(now);
         K ready = null;
         Instant earliest = null;
+        boolean readyIsRoutine = true;
         for (Map.Entry<K, Instant> e : waiting.entrySet()) {
-          if (!e.getValue().isAfter(now) && (earliest == null || e.getValue().isBefore(earliest))) {
+          if (e.getValue().isAfter(now)) {
+            continue;
+          }
+          boolean routine = background.contains(e.getKey());
+          boolean better =
+              ready == null
+                  || (readyIsRoutine && !routine)
+                  || (readyIsRoutine == routine && e.getValue().isBefore(earliest));
+          if (better) {
             ready = e.getKey();
             earliest = e.getValue();
+            readyIsRoutine = routine;
           }
         }
         if (ready != null && tokens >= 1) {
           tokens -= 1;
           waiting.remove(ready);
+          background.remove(ready);
           processing.add(ready);
           Long since = askedWaiting.remove(ready);
           askedTaken.put(ready, since == null ? stamps.getAsLong() : since);

@@ -6,6 +6,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneOffset;
+import java.util.List;
 import java.util.Optional;
 import org.junit.jupiter.api.Test;
 
@@ -72,6 +73,24 @@ class WorkQueueTest {
     }
     var pulled = queue.pullForward(k -> true, Duration.ofSeconds(20), 9);
     assertThat(pulled).hasSize(9).startsWith("c1/s11", "c1/s10").doesNotContain("c1/s0");
+  }
+
+  @Test
+  void whatAResyncAloneAskedForWaitsBehindWhatAnythingElseAskedFor() throws Exception {
+    queue.addSince("resync-1", order.stamp());
+    queue.addSince("resync-2", order.stamp());
+    queue.add("revert");
+    queue.addSince("both", order.stamp());
+    queue.add("both"); // a session changed too: it is not routine any more
+
+    assertThat(List.of(take(), take())).containsExactlyInAnyOrder("revert", "both");
+    assertThat(List.of(take(), take())).containsExactlyInAnyOrder("resync-1", "resync-2");
+  }
+
+  private String take() throws InterruptedException {
+    String key = queue.take().orElseThrow();
+    queue.done(key);
+    return key;
   }
 
   @Test
