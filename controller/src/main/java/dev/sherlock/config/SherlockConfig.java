@@ -24,6 +24,7 @@ import java.util.Optional;
  * @param maxSessions global number of sessions open at once
  * @param workers reconcile workers (virtual threads); one service is never reconciled twice at once
  * @param sqsWait long-poll wait of the event source
+ * @param sqsReceivers receivers long-polling the queue at once, ten messages each
  * @param findingsRetention findings older than this are pruned
  */
 public record SherlockConfig(
@@ -38,6 +39,7 @@ public record SherlockConfig(
     int maxSessions,
     int workers,
     Duration sqsWait,
+    int sqsReceivers,
     Duration findingsRetention) {
 
   public static final List<String> DEFAULT_SIDECAR_IMAGES =

@@ -98,6 +98,7 @@ public final class SherlockConfigFactory {
         env.getProperty("sherlock.max-sessions", Integer.class, 10),
         env.getProperty("sherlock.workers", Integer.class, 4),
         duration(env, "sherlock.sqs-wait", Duration.ofSeconds(20)),
+        env.getProperty("sherlock.sqs-receivers", Integer.class, 4),
         duration(env, "sherlock.findings-retention", Duration.ofDays(30)));
   }
 

@@ -40,9 +40,6 @@ public final class SqsEventSource implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(SqsEventSource.class);
   private static final int MAX_BODY_IN_FINDING = 2000;
 
-  /** Receivers at once: one long poll brings at most ten messages. */
-  private static final int RECEIVERS = 4;
-
   private final SqsClient sqs;
   private final AwsGuard guard;
   private final SherlockConfig config;
@@ -71,13 +68,13 @@ public final class SqsEventSource implements AutoCloseable {
   }
 
   /**
-   * Starts {@link #RECEIVERS} receivers: each long-polls for ten messages, hands each to {@code
-   * handler} and deletes the handled ones in one call. The handler must be safe to call from
-   * several threads at once.
+   * Starts {@code sherlock.sqs-receivers} receivers (4): each long-polls for ten messages, hands
+   * each to {@code handler} and deletes the handled ones in one call. The handler must be safe to
+   * call from several threads at once.
    */
   public synchronized void start(Consumer<EcsEvent> handler) {
     running = true;
-    for (int i = 0; i < RECEIVERS; i++) {
+    for (int i = 0; i < Math.max(1, config.sqsReceivers()); i++) {
       threads.add(Thread.ofVirtual().name("sherlock-sqs-" + i).start(() -> run(handler)));
     }
   }

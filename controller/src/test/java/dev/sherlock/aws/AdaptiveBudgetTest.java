@@ -17,13 +17,14 @@ class AdaptiveBudgetTest {
     for (int i = 0; i < 20; i++) {
       assertThat(budget.reserve()).contains(Duration.ZERO);
     }
-    assertThat(budget.reserve().orElseThrow().toMillis()).isCloseTo(1000, within(50L));
-    assertThat(budget.reserve().orElseThrow().toMillis()).isCloseTo(2000, within(50L));
+    // A hair under the published rate (98%): calls arrive unevenly.
+    assertThat(budget.reserve().orElseThrow().toMillis()).isCloseTo(1020, within(20L));
+    assertThat(budget.reserve().orElseThrow().toMillis()).isCloseTo(2041, within(20L));
   }
 
   @Test
   void aCallWhoseSlotIsPastTheLongestWaitIsRefusedAndTakesNothing() {
-    for (int i = 0; i < 20 + 30; i++) {
+    for (int i = 0; i < 20 + 29; i++) { // the 29th after the burst waits 29.6 s
       assertThat(budget.reserve()).isPresent();
     }
     assertThat(budget.reserve()).isEmpty();
@@ -34,18 +35,18 @@ class AdaptiveBudgetTest {
   void oneThrottleEmptiesTheBucketAndAnotherSoonAfterCutsTheRateWhichSuccessesWinBack() {
     budget.throttled(); // the buckets refilled out of step: empty, at the same rate
 
-    assertThat(budget.rate()).isEqualTo(1.0);
-    assertThat(budget.reserve().orElseThrow().toMillis()).isCloseTo(1000, within(50L));
+    assertThat(budget.rate()).isCloseTo(0.98, within(1e-9));
+    assertThat(budget.reserve().orElseThrow().toMillis()).isCloseTo(1020, within(20L));
 
     budget.throttled(); // again at once: someone else spends this budget too
-    assertThat(budget.rate()).isCloseTo(0.8, within(1e-9));
+    assertThat(budget.rate()).isCloseTo(0.784, within(1e-9));
     for (int i = 0; i < 20; i++) {
       budget.throttled();
     }
-    assertThat(budget.rate()).isCloseTo(0.05, within(1e-9)); // never below a twentieth
+    assertThat(budget.rate()).isCloseTo(0.049, within(1e-9)); // never below a twentieth
     for (int i = 0; i < 100; i++) {
       budget.succeeded();
     }
-    assertThat(budget.rate()).isEqualTo(1.0); // never above the published rate
+    assertThat(budget.rate()).isCloseTo(0.98, within(1e-9)); // never above where it started
   }
 }
