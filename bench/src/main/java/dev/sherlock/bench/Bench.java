@@ -30,7 +30,7 @@ public final class Bench {
     List<Integer> startups = List.of(1000, 10000);
     List<Integer> eventRates = List.of(1000);
     int tasks = 10;
-    Duration eventsFor = Duration.ofSeconds(10);
+    Duration eventsFor = Duration.ofSeconds(30);
     Duration window = Duration.ofSeconds(60);
     Duration settle = Duration.ofSeconds(20);
     Path root = Path.of("").toAbsolutePath();

@@ -98,7 +98,9 @@ public final class SherlockConfigFactory {
         env.getProperty("sherlock.max-sessions", Integer.class, 10),
         env.getProperty("sherlock.workers", Integer.class, 4),
         duration(env, "sherlock.sqs-wait", Duration.ofSeconds(20)),
-        env.getProperty("sherlock.sqs-receivers", Integer.class, 4),
+        // Sixteen long polls drain 1,000 events a second (bench/RESULTS.md); idle, they cost
+        // under one ReceiveMessage a second.
+        env.getProperty("sherlock.sqs-receivers", Integer.class, 16),
         duration(env, "sherlock.findings-retention", Duration.ofDays(30)));
   }
 

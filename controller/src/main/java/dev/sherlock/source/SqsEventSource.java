@@ -68,7 +68,7 @@ public final class SqsEventSource implements AutoCloseable {
   }
 
   /**
-   * Starts {@code sherlock.sqs-receivers} receivers (4): each long-polls for ten messages, hands
+   * Starts {@code sherlock.sqs-receivers} receivers (16): each long-polls for ten messages, hands
    * each to {@code handler} and deletes the handled ones in one call. The handler must be safe to
    * call from several threads at once.
    */
