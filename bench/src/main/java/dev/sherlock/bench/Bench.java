@@ -11,7 +11,7 @@ import java.util.List;
  * {@code bench/run}: the benchmarks, against the sandbox, through {@code ./sherlock} as users run
  * it; writes {@code bench/RESULTS.md}. Usage: {@code bench/run [--sizes 10,100] [--window 60]
  * [--settle 20] [--rollout 100] [--startup 1000,10000] [--tasks 10] [--events 1000] [--events-for
- * 10] [--out FILE]} (window, settle and events-for in seconds; an empty list, as in {@code
+ * 30] [--out FILE]} (window, settle and events-for in seconds; an empty list, as in {@code
  * --startup ""}, skips that benchmark).
  */
 public final class Bench {
