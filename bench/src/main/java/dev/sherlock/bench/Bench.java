@@ -1,5 +1,6 @@
 package dev.sherlock.bench;
 
+import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -10,9 +11,9 @@ import java.util.List;
 /**
  * {@code bench/run}: the benchmarks, against the sandbox, through {@code ./sherlock} as users run
  * it; writes {@code bench/RESULTS.md}. Usage: {@code bench/run [--sizes 10,100] [--window 60]
- * [--settle 20] [--rollout 100] [--startup 1000,10000] [--tasks 10] [--events 1000] [--events-for
- * 30] [--out FILE]} (window, settle and events-for in seconds; an empty list, as in {@code
- * --startup ""}, skips that benchmark).
+ * [--settle 20] [--rollout 100,1000] [--startup 1000,10000] [--tasks 10] [--events 1000]
+ * [--events-for 30] [--out FILE]} (window, settle and events-for in seconds; an empty list, as in
+ * {@code --startup ""}, skips that benchmark).
  */
 public final class Bench {
   private Bench() {}
@@ -26,7 +27,7 @@ public final class Bench {
 
   public static void main(String[] args) throws Exception {
     List<Integer> sizes = List.of(10, 100);
-    List<Integer> rollouts = List.of(100);
+    List<Integer> rollouts = List.of(100, 1000);
     List<Integer> startups = List.of(1000, 10000);
     List<Integer> eventRates = List.of(1000);
     int tasks = 10;
@@ -62,27 +63,35 @@ public final class Bench {
       CallCosts.Figures f = costs.measure(size);
       System.out.println(Report.summary(f));
       results.costs().add(f);
+      write(out, args, results); // what is measured is kept, should a later size fail
     }
     for (int size : rollouts) {
       System.out.printf("bench: rollout of %d sessions under AWS's budgets...%n", size);
       Rollout.Figures f = new Rollout(root).measure(size);
       System.out.println(Report.summary(f));
       results.rollouts().add(f);
+      write(out, args, results); // what is measured is kept, should a later size fail
     }
     for (int size : startups) {
       System.out.printf("bench: start-up of %d services, %d tasks each...%n", size, tasks);
       StartUp.Figures f = new StartUp(root).measure(size, tasks);
       System.out.println(Report.summary(f));
       results.startups().add(f);
+      write(out, args, results); // what is measured is kept, should a later size fail
     }
     for (int rate : eventRates) {
       System.out.printf("bench: %d events/s for %s...%n", rate, eventsFor);
       EventPath.Figures f = new EventPath(root).measure(100, rate, eventsFor, 20);
       System.out.println(Report.summary(f));
       results.events().add(f);
+      write(out, args, results); // what is measured is kept, should a later size fail
     }
-    Files.writeString(out, Report.markdown(String.join(" ", args), results));
+    write(out, args, results);
     System.out.println("bench: wrote " + root.relativize(out));
+  }
+
+  private static void write(Path out, String[] args, Results results) throws IOException {
+    Files.writeString(out, Report.markdown(String.join(" ", args), results));
   }
 
   interface Condition {

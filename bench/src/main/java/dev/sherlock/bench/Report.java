@@ -87,6 +87,16 @@ final class Report {
                 Runtime.getRuntime().availableProcessors(),
                 System.getProperty("os.name") + " " + System.getProperty("os.arch"),
                 System.getProperty("java.version")));
+    if (!figures.isEmpty()) {
+      callCosts(md, figures);
+    }
+    rollouts(md, results.rollouts());
+    startups(md, results.startups());
+    events(md, results.events());
+    return md.toString();
+  }
+
+  private static void callCosts(StringBuilder md, List<CallCosts.Figures> figures) {
     md.append("## ECS calls per service, against the minimum\n\n");
     md.append(
         "| services | phase | ECS calls | per service | minimum per service | × minimum | by operation |\n");
@@ -130,16 +140,14 @@ final class Report {
         interval each, have one resync's minimum. An apply is a tenth of a DescribeServices, the base's
         DescribeTaskDefinition, RegisterTaskDefinition and UpdateService (3.1); a revert a tenth of a
         DescribeServices and UpdateService (1.1). Sherlock also deregisters each revision it
-        registered once nothing runs it, and writes two tags of memory on the service
-        (`sherlock:ended`, `sherlock:before`): +1 DeregisterTaskDefinition and +1 or +2
-        TagResource/UntagResource per session, by design (nothing left behind; a lost store
-        recovers), which the minimum leaves out.
+        registered once nothing runs it (+1 DeregisterTaskDefinition per session, by design:
+        nothing left behind, as ecs-deploy does too), which the minimum leaves out; the base's
+        DescribeTaskDefinition that the minimum counts was paid at start-up already (a revision is
+        described once, ever). The sessions here are opened by hand; a trigger's or a
+        DebugSession's also writes its end in a tag of the service (`sherlock:ended`, +1
+        TagResource), so that a lost store does not reopen it.
 
         """);
-    rollouts(md, results.rollouts());
-    startups(md, results.startups());
-    events(md, results.events());
-    return md.toString();
   }
 
   private static void rollouts(StringBuilder md, List<Rollout.Figures> figures) {

@@ -10,7 +10,6 @@ import java.util.NavigableMap;
 import java.util.Optional;
 import java.util.SortedMap;
 import java.util.TreeMap;
-import java.util.concurrent.ConcurrentSkipListMap;
 
 /**
  * CloudWatch's metric data: each metric (namespace, name, dimensions) holds datapoints in time
@@ -40,11 +39,17 @@ public final class MetricStore {
   }
 
   private static final Duration RETENTION = Duration.ofDays(15);
+
+  /** Listing order: by namespace, name, dimensions. */
+  private static final java.util.Comparator<MetricId> ORDER =
+      java.util.Comparator.comparing(MetricId::namespace)
+          .thenComparing(MetricId::name)
+          .thenComparing(m -> m.dimensions().toString());
+
+  // Hashed, not sorted: a fleet's every task has its series, and each datapoint finds its own
+  // without comparing dimension maps as text; only a listing sorts.
   private final Map<MetricId, NavigableMap<Instant, List<Datapoint>>> metrics =
-      new ConcurrentSkipListMap<>(
-          java.util.Comparator.comparing(MetricId::namespace)
-              .thenComparing(MetricId::name)
-              .thenComparing(m -> m.dimensions().toString()));
+      new java.util.concurrent.ConcurrentHashMap<>();
 
   public void put(MetricId metric, Datapoint datapoint) {
     metrics
@@ -54,7 +59,7 @@ public final class MetricStore {
   }
 
   public List<MetricId> metrics() {
-    return List.copyOf(metrics.keySet());
+    return metrics.keySet().stream().sorted(ORDER).toList();
   }
 
   /** The datapoints of a metric in {@code [from, to)}. */

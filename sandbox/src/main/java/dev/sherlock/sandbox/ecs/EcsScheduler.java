@@ -46,10 +46,7 @@ final class EcsScheduler {
         schedule(service, now);
       }
     }
-    state
-        .tasks
-        .values()
-        .removeIf(t -> t.isStopped() && t.stoppedAt.plus(STOPPED_RETENTION).isBefore(now));
+    state.removeTasksIf(t -> t.isStopped() && t.stoppedAt.plus(STOPPED_RETENTION).isBefore(now));
   }
 
   // ---------------------------------------------------------------- tasks
@@ -90,7 +87,7 @@ final class EcsScheduler {
               c.has("healthCheck")));
     }
     task.nextStepAt = now.plus(PROVISIONING);
-    state.tasks.put(task.arn, task);
+    state.add(task);
     events.taskStateChange(task);
     return task;
   }

@@ -13,6 +13,14 @@ final class EcsState {
   final TaskDefinitionStore taskDefinitions;
   final Map<String, Cluster> clusters = new LinkedHashMap<>();
   final Map<String, EcsTask> tasks = new LinkedHashMap<>();
+
+  /**
+   * The tasks of each service (cluster ARN and group), in step with {@link #tasks}: the scheduler
+   * asks for a service's tasks on every step, and a fleet of 10,000 services with 100,000 tasks
+   * cannot be scanned whole each time.
+   */
+  private final Map<String, List<EcsTask>> tasksByGroup = new java.util.HashMap<>();
+
   final Random random;
   private int nextIp = 10;
 
@@ -40,14 +48,27 @@ final class EcsState {
   }
 
   List<EcsTask> tasksOf(EcsServiceState service) {
-    List<EcsTask> result = new ArrayList<>();
-    for (EcsTask task : tasks.values()) {
-      if (task.clusterArn.equals(service.cluster.arn)
-          && task.group.equals("service:" + service.name)) {
-        result.add(task);
-      }
-    }
-    return result;
+    return List.copyOf(
+        tasksByGroup.getOrDefault(
+            groupKey(service.cluster.arn, "service:" + service.name), List.of()));
+  }
+
+  void add(EcsTask task) {
+    tasks.put(task.arn, task);
+    tasksByGroup
+        .computeIfAbsent(groupKey(task.clusterArn, task.group), k -> new ArrayList<>())
+        .add(task);
+  }
+
+  /** Forgets the tasks that match (stopped ones past their retention). */
+  void removeTasksIf(java.util.function.Predicate<EcsTask> gone) {
+    tasks.values().removeIf(gone);
+    tasksByGroup.values().forEach(list -> list.removeIf(gone));
+    tasksByGroup.values().removeIf(List::isEmpty);
+  }
+
+  private static String groupKey(String clusterArn, String group) {
+    return clusterArn + " " + group;
   }
 
   /** 32 lower-case hex digits, as ECS task ids are. */
