@@ -5,9 +5,12 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.sherlock.aws.ApiBudgets;
 import dev.sherlock.session.Fleet;
 import dev.sherlock.session.Session;
+import dev.sherlock.session.Sessions;
 import dev.sherlock.store.SessionStore;
+import io.micronaut.http.HttpRequest;
 import io.micronaut.http.HttpResponse;
 import io.micronaut.http.annotation.Controller;
+import io.micronaut.http.annotation.Delete;
 import io.micronaut.http.annotation.Get;
 import io.micronaut.http.annotation.PathVariable;
 import io.micronaut.scheduling.TaskExecutors;
@@ -18,7 +21,9 @@ import java.util.List;
 /**
  * {@code GET /api/fleets/{id}}: how far a fleet's rollout is - sessions applied of all opened, the
  * services still waiting, and an estimate of the time left from what the registration budget grants
- * now (every session's overlay is one RegisterTaskDefinition, ECS's slowest bucket).
+ * now (every session's overlay is one RegisterTaskDefinition, ECS's slowest bucket). {@code DELETE
+ * /api/fleets/{id}} (token) ends every session of the fleet at once: their reverts are read and
+ * made together.
  */
 @ExecuteOn(TaskExecutors.BLOCKING)
 @Controller("/api/fleets")
@@ -28,19 +33,36 @@ public final class FleetsController {
 
   private final SessionStore store;
   private final ApiBudgets budgets;
+  private final Sessions sessions;
+  private final ApiToken token;
 
-  public FleetsController(SessionStore store, ApiBudgets budgets) {
+  public FleetsController(
+      SessionStore store, ApiBudgets budgets, Sessions sessions, ApiToken token) {
     this.store = store;
     this.budgets = budgets;
+    this.sessions = sessions;
+    this.token = token;
+  }
+
+  @Delete("/{id}")
+  public HttpResponse<String> end(HttpRequest<?> request, @PathVariable String id) {
+    var refusal = token.check(request);
+    if (refusal.isPresent()) {
+      return Api.error(refusal.get().status(), refusal.get().message());
+    }
+    Fleet fleet = store.fleet(id).orElseThrow(() -> Api.notFound("no fleet " + id));
+    int ended = 0;
+    for (String sessionId : fleet.sessionIds()) {
+      if (sessions.end(sessionId, "its fleet %s was ended by hand".formatted(id)).isPresent()) {
+        ended++;
+      }
+    }
+    return Api.ok(json(fleet).put("ended", ended));
   }
 
   @Get("/{id}")
   public HttpResponse<String> progress(@PathVariable String id) {
-    var found = store.fleet(id);
-    if (found.isEmpty()) {
-      throw Api.notFound("no fleet " + id);
-    }
-    Fleet fleet = found.get();
+    Fleet fleet = store.fleet(id).orElseThrow(() -> Api.notFound("no fleet " + id));
     int applied = 0;
     int ended = 0;
     List<String> waiting = new ArrayList<>();

@@ -300,12 +300,26 @@ public final class DebugCommand implements Runnable {
 
   @Command(name = "end", description = "End a session now; the service reverts.")
   static final class End extends Call {
-    @Parameters(paramLabel = "ID")
+    @Parameters(paramLabel = "ID", description = "A session's id, or a fleet's (f-...): all of it.")
     String id;
 
     @Override
     ApiClient.Answer call(ApiClient client) throws ApiClient.Unreachable {
-      return client.send("DELETE", "/api/sessions/" + id, null);
+      return client.send(
+          "DELETE", (id.startsWith("f-") ? "/api/fleets/" : "/api/sessions/") + id, null);
+    }
+
+    @Override
+    void print(JsonNode body, PrintWriter out) {
+      if (body.has("fleet")) {
+        int ended = body.path("ended").asInt();
+        out.printf(
+            "fleet %s: ended %d session%s%n",
+            body.path("fleet").asText(), ended, ended == 1 ? "" : "s");
+        out.flush();
+      } else {
+        line(body, out);
+      }
     }
   }
 }

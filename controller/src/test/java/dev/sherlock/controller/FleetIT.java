@@ -87,6 +87,17 @@ class FleetIT {
     assertThat(done.path("waiting")).isEmpty();
     assertThat(world.service("like-service").enableExecuteCommand()).isTrue();
     assertThat(world.service("monolith").enableExecuteCommand()).isTrue();
+
+    Answer ended = delete("/api/fleets/" + id);
+
+    assertThat(ended.status()).isEqualTo(200);
+    assertThat(ended.body().path("ended").asInt()).isEqualTo(2);
+    world.advanceUntil(
+        Duration.ofSeconds(5),
+        () ->
+            !world.service("like-service").enableExecuteCommand()
+                && !world.service("monolith").enableExecuteCommand());
+    assertThat(world.sessions()).isEmpty();
   }
 
   @Test
@@ -142,6 +153,14 @@ class FleetIT {
             .header("Authorization", "Bearer s3cret")
             .header("Content-Type", "application/json")
             .POST(HttpRequest.BodyPublishers.ofString(body))
+            .build());
+  }
+
+  private Answer delete(String path) {
+    return send(
+        HttpRequest.newBuilder(api.resolve(path))
+            .header("Authorization", "Bearer s3cret")
+            .DELETE()
             .build());
   }
 
