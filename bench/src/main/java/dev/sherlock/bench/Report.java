@@ -106,7 +106,12 @@ final class Report {
       double resync = resyncMinimum(n) / n;
       row(md, n, "start-up until ready (%s)".formatted(seconds(f.toReady())), f.startup(), resync);
       String interval = seconds(f.window());
-      row(md, n, "idle for one resync interval (%s)".formatted(interval), f.idle(), resync);
+      row(
+          md,
+          n,
+          "idle for %s (%s)".formatted(interval, resyncs(f.idle())),
+          f.idle(),
+          resync * Math.max(1, f.idle().getOrDefault("ListClusters", 0L)));
       row(
           md,
           n,
@@ -117,9 +122,9 @@ final class Report {
       row(
           md,
           n,
-          "every session open, for one resync interval (%s)".formatted(interval),
+          "every session open, for %s (%s)".formatted(interval, resyncs(f.sessionsOpen())),
           f.sessionsOpen(),
-          resync);
+          resync * Math.max(1, f.sessionsOpen().getOrDefault("ListClusters", 0L)));
       row(
           md,
           n,
@@ -136,8 +141,8 @@ final class Report {
 
         Minimums: a resync is ListClusters, one ListServices page per 100 services and one
         DescribeServices per 10 (per service: that divided by the fleet); while nothing changes,
-        nothing beyond the resync is needed, so the idle and sessions-open windows, one resync
-        interval each, have one resync's minimum. An apply is a tenth of a DescribeServices, the base's
+        nothing beyond the resync is needed, so the idle and sessions-open windows have one
+        resync's minimum for each resync that ran in them. An apply is a tenth of a DescribeServices, the base's
         DescribeTaskDefinition, RegisterTaskDefinition and UpdateService (3.1); a revert a tenth of a
         DescribeServices and UpdateService (1.1). Sherlock also deregisters each revision it
         registered once nothing runs it (+1 DeregisterTaskDefinition per session, by design:
@@ -254,6 +259,15 @@ final class Report {
                   seconds(percentile(f.toApplied(), 50)),
                   seconds(percentile(f.toApplied(), 99))));
     }
+  }
+
+  /**
+   * How many resyncs a window held: each lists the clusters once. The window is a little longer
+   * than the interval, so one or two; the minimum is one resync's for each.
+   */
+  private static String resyncs(Map<String, Long> calls) {
+    long n = calls.getOrDefault("ListClusters", 0L);
+    return n == 1 ? "1 resync" : n + " resyncs";
   }
 
   private static String byOperation(Map<String, Long> calls) {
