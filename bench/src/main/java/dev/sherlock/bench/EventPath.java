@@ -60,10 +60,12 @@ final class EventPath {
               .asText();
       int events = (int) (rate * length.toSeconds());
       int batches = events / 10;
-      // Which batches carry an OOM kill: spread evenly over the window, one service each.
-      Map<Integer, Integer> oomInBatch = new HashMap<>();
-      for (int i = 0; i < triggering; i++) {
-        oomInBatch.put((int) ((i + 0.5) * batches / triggering), i + 1);
+      // Which events are OOM kills: spread evenly over the window, one service each, each its own
+      // event (at most one per event, so a short window sends fewer).
+      int kills = Math.min(triggering, Math.min(events, services));
+      Map<Integer, Integer> oomAt = new HashMap<>();
+      for (int i = 0; i < kills; i++) {
+        oomAt.put((int) ((i + 0.5) * events / kills), i + 1);
       }
       double before = received(fleet);
       Map<String, Instant> sentAt = Collections.synchronizedMap(new HashMap<>());
@@ -79,7 +81,7 @@ final class EventPath {
                     pauseUntil(due);
                     ArrayNode entries = Http.JSON.createArrayNode();
                     for (int e = 0; e < 10; e++) {
-                      Integer oom = e == 0 ? oomInBatch.get(batch) : null;
+                      Integer oom = oomAt.get(batch * 10 + e);
                       String service =
                           Fleet.service(oom != null ? oom : 1 + (batch * 10 + e) % services);
                       entries
@@ -102,7 +104,7 @@ final class EventPath {
       Duration sending = Duration.between(start, Instant.now());
       Bench.await(() -> received(fleet) - before >= events, Duration.ofMinutes(30));
       Duration drained = Duration.between(start, Instant.now());
-      Bench.await(() -> applied(fleet).size() >= triggering, Duration.ofMinutes(30));
+      Bench.await(() -> applied(fleet).size() >= kills, Duration.ofMinutes(30));
       List<Duration> toApplied = new ArrayList<>();
       applied(fleet)
           .forEach(

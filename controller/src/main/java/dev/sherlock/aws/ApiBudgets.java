@@ -4,6 +4,7 @@ import dev.sherlock.config.SherlockConfig;
 import jakarta.inject.Singleton;
 import java.time.Duration;
 import java.util.Map;
+import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
 import software.amazon.awssdk.core.interceptor.Context;
 import software.amazon.awssdk.core.interceptor.ExecutionAttributes;
@@ -47,7 +48,7 @@ public final class ApiBudgets {
 
   /** The current rate of each budget used so far (calls per second), for metrics. */
   public Map<String, Double> rates() {
-    Map<String, Double> rates = new java.util.TreeMap<>();
+    Map<String, Double> rates = new TreeMap<>();
     budgets.forEach((name, b) -> rates.put(name, b.rate()));
     return rates;
   }

@@ -33,13 +33,17 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.ReentrantLock;
+import java.util.function.BooleanSupplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import software.amazon.awssdk.services.ecs.model.Service;
@@ -128,7 +132,7 @@ public final class Controller implements AutoCloseable {
     this.findingStore = findingStore;
     this.metrics = metrics;
     this.dependencies = dependencies;
-    java.util.Arrays.setAll(eventStripes, i -> new ReentrantLock());
+    Arrays.setAll(eventStripes, i -> new ReentrantLock());
     this.queue =
         new WorkQueue<>(
             clock,
@@ -165,18 +169,17 @@ public final class Controller implements AutoCloseable {
 
   private void startUp() {
     long began = System.nanoTime();
+    AtomicBoolean resynced = new AtomicBoolean();
     every(
         () -> {
-          if (progress.ready() || clock.instant().isBefore(nextResync)) {
+          if (clock.instant().isBefore(nextResync)) {
             return;
           }
           nextResync = clock.instant().plus(STARTUP_RETRY);
           resyncOnce(true);
-          if (lastResyncError.isEmpty()) {
-            progress = progress.done();
-          }
+          resynced.set(lastResyncError.isEmpty());
         },
-        () -> !progress.ready());
+        () -> !resynced.get());
     if (!running) {
       return;
     }
@@ -194,6 +197,7 @@ public final class Controller implements AutoCloseable {
       // Triggers last: what they open must meet the cooldowns recovery gave back.
       threads.add(Thread.ofVirtual().name("sherlock-metrics").start(this::metricsLoop));
       events.start(this::onEvent);
+      progress = progress.done();
     }
     LOG.atInfo()
         .setMessage("ready: {} services read, {} queued for a reconcile, in {} ms")
@@ -395,7 +399,7 @@ public final class Controller implements AutoCloseable {
    * steps look at the clock themselves - it may be virtual or accelerated - and act when something
    * is due.
    */
-  private void every(Runnable step, java.util.function.BooleanSupplier still) {
+  private void every(Runnable step, BooleanSupplier still) {
     while (running && still.getAsBoolean()) {
       step.run();
       try {
@@ -452,7 +456,7 @@ public final class Controller implements AutoCloseable {
                   return act ? service : null;
                 })
             .stream()
-            .filter(java.util.Objects::nonNull)
+            .filter(Objects::nonNull)
             .toList();
     Set<String> queued = new HashSet<>();
     for (Service service : unsettled) {

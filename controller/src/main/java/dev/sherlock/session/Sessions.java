@@ -17,10 +17,12 @@ import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Deque;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Consumer;
 
 /**
@@ -87,7 +89,7 @@ public final class Sessions {
   private final Deque<Instant> mutations = new ArrayDeque<>();
 
   /** Fleets whose sessions may still be open, by session id; and each fleet's changes. */
-  private final Map<String, Fleet> fleetOfSession = new java.util.concurrent.ConcurrentHashMap<>();
+  private final Map<String, Fleet> fleetOfSession = new ConcurrentHashMap<>();
 
   private final Map<String, Deque<Instant>> fleetMutations = new HashMap<>();
   private volatile Consumer<String> onChange = arn -> {};
@@ -143,7 +145,7 @@ public final class Sessions {
             request.changesPerHour(),
             clock.instant(),
             List.of());
-    Map<String, Outcome> outcomes = new java.util.LinkedHashMap<>();
+    Map<String, Outcome> outcomes = new LinkedHashMap<>();
     List<String> ids = new ArrayList<>();
     request
         .matched()

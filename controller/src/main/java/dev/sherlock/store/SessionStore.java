@@ -4,6 +4,7 @@ import dev.sherlock.session.CapacityChange;
 import dev.sherlock.session.Fleet;
 import dev.sherlock.session.ManagedRevision;
 import dev.sherlock.session.Session;
+import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
 
@@ -83,7 +84,7 @@ public interface SessionStore {
   Optional<Fleet> fleet(String id);
 
   /** Fleets opened since {@code since}, oldest first. */
-  List<Fleet> fleetsSince(java.time.Instant since);
+  List<Fleet> fleetsSince(Instant since);
 
   /** The newest sessions first, at most {@code limit}. */
   List<Session> recent(int limit);

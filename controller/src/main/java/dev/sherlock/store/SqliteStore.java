@@ -233,7 +233,7 @@ public final class SqliteStore implements SessionStore, FindingStore, AutoClosea
   }
 
   @Override
-  public List<Fleet> fleetsSince(java.time.Instant since) {
+  public List<Fleet> fleetsSince(Instant since) {
     return read(
         "SELECT body FROM fleets WHERE opened_at >= ? ORDER BY opened_at",
         Fleet.class,
