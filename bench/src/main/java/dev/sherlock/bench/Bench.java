@@ -55,6 +55,12 @@ public final class Bench {
       }
       i++;
     }
+    if (sizes.stream().anyMatch(n -> n > 200)) {
+      // It follows each session through the session list and the findings, which page at 200.
+      System.err.println(
+          "bench: error: --sizes above 200 are not supported; --rollout goes further");
+      System.exit(2);
+    }
     CallCosts costs = new CallCosts(root, window, settle);
     Results results =
         new Results(new ArrayList<>(), new ArrayList<>(), new ArrayList<>(), new ArrayList<>());
