@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.sherlock.aws.EcsGateway;
+import dev.sherlock.policy.DebugPolicy;
 import dev.sherlock.policy.DurationBounds;
 import dev.sherlock.policy.Durations;
 import dev.sherlock.policy.Glob;
@@ -107,10 +108,7 @@ public final class SessionsController {
         || reason.isEmpty()) {
       return Api.error(400, "policy, cluster, service (or services) and reason are required");
     }
-    var policy = policies.current().policy(json.path("policy").asText());
-    if (policy.isEmpty()) {
-      throw Api.notFound("no policy " + json.path("policy").asText());
-    }
+    DebugPolicy policy = policy(json);
     Optional<Duration> duration;
     try {
       duration = duration(json);
@@ -124,7 +122,7 @@ public final class SessionsController {
     var outcome =
         sessions.open(
             new Sessions.Request(
-                policy.get(),
+                policy,
                 cluster,
                 serviceArn.get(),
                 service,
@@ -176,10 +174,7 @@ public final class SessionsController {
         && (!json.path("changesPerHour").canConvertToInt() || changesPerHour < 1)) {
       return Api.error(400, "changesPerHour must be a positive number");
     }
-    var policy = policies.current().policy(json.path("policy").asText());
-    if (policy.isEmpty()) {
-      throw Api.notFound("no policy " + json.path("policy").asText());
-    }
+    DebugPolicy policy = policy(json);
     Optional<Duration> duration;
     try {
       duration = duration(json);
@@ -207,7 +202,7 @@ public final class SessionsController {
       outcome =
           sessions.openFleet(
               new Sessions.FleetRequest(
-                  policy.get(),
+                  policy,
                   cluster,
                   pattern,
                   matched,
@@ -237,6 +232,12 @@ public final class SessionsController {
               }
             });
     return Api.status(opened.isEmpty() ? 429 : 201, answer);
+  }
+
+  /** The request's policy, by name; a 404 when there is none. */
+  private DebugPolicy policy(JsonNode json) {
+    String name = json.path("policy").asText();
+    return policies.current().policy(name).orElseThrow(() -> Api.notFound("no policy " + name));
   }
 
   /** The most sessions one request may open. */
