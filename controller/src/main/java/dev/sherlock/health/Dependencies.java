@@ -30,8 +30,11 @@ public final class Dependencies {
     this.clock = clock;
   }
 
-  /** {@code name} answered. */
-  public void up(String name) {
+  /**
+   * {@code name} answered. Synchronized, as is {@link #down}: the SQS receivers report at once, and
+   * a check-then-put race would log one outage once per receiver.
+   */
+  public synchronized void up(String name) {
     Status before = states.get(name);
     if (before != null && before.up()) {
       return;
@@ -43,7 +46,7 @@ public final class Dependencies {
   }
 
   /** {@code name} failed; {@code cause} is one line a person can act on. */
-  public void down(String name, String cause) {
+  public synchronized void down(String name, String cause) {
     Status before = states.get(name);
     if (before != null && !before.up() && before.cause().equals(Optional.of(cause))) {
       return;
