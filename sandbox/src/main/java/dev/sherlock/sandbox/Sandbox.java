@@ -110,8 +110,10 @@ public final class Sandbox implements AutoCloseable {
   private final Optional<VirtualClock> virtualClock;
   private final ReentrantLock world = new ReentrantLock();
   private final CallLedger ledger;
-  private static final java.time.Duration CATCH_UP_EVERY = java.time.Duration.ofMillis(25);
+  private static final Duration CATCH_UP_AT_MOST_EVERY = Duration.ofMillis(25);
+  private static final Duration CATCH_UP_AT_LEAST_EVERY = Duration.ofSeconds(1);
   private Instant caughtUp = Instant.MIN;
+  private Duration catchUpEvery = CATCH_UP_AT_MOST_EVERY;
   private final FaultInjector faults;
   private final Scenario scenario = new Scenario();
   private final SandboxHttpServer server;
@@ -304,21 +306,29 @@ public final class Sandbox implements AutoCloseable {
   }
 
   /**
-   * Brings the world to the clock's now. On a running clock, at most once per {@link
-   * #CATCH_UP_EVERY}: a fleet of 10,000 services and 100,000 tasks takes a while to step, and a
-   * client making hundreds of calls a second would otherwise spend the sandbox on stepping it - ECS
-   * too answers from a state some milliseconds old. A virtual clock stands still between moves, and
-   * each move is caught up at once.
+   * Brings the world to the clock's now. On a running clock, at most once per 25 ms, and no more
+   * often than ten times its own cost (up to once a second): a fleet of 10,000 services and 100,000
+   * tasks takes tens of milliseconds to step, and a client making hundreds of calls a second would
+   * otherwise spend the sandbox on stepping it - ECS too answers from a state some milliseconds
+   * old. A virtual clock stands still between moves, and each move is caught up at once.
    */
   private void catchUp() {
     Instant now = clock.instant();
-    if (now.isAfter(caughtUp) && now.isBefore(caughtUp.plus(CATCH_UP_EVERY))) {
+    if (now.isAfter(caughtUp) && now.isBefore(caughtUp.plus(catchUpEvery))) {
       return;
     }
+    long started = System.nanoTime();
     caughtUp = now;
     ecs.advance(now);
     autoScaling.enforceBounds();
     workload.advance(now);
+    Duration tenTimesTheCost = Duration.ofNanos(System.nanoTime() - started).multipliedBy(10);
+    catchUpEvery =
+        tenTimesTheCost.compareTo(CATCH_UP_AT_MOST_EVERY) < 0
+            ? CATCH_UP_AT_MOST_EVERY
+            : tenTimesTheCost.compareTo(CATCH_UP_AT_LEAST_EVERY) > 0
+                ? CATCH_UP_AT_LEAST_EVERY
+                : tenTimesTheCost;
   }
 
   private void tickWallClock() {

@@ -350,7 +350,7 @@ public final class Ecs implements JsonApi {
         new Deployment(state.deploymentId(), definition.arn, desired, launchType, now);
     service.deployments.add(deployment);
     cluster.services.put(name, service);
-    scheduler.advance(now);
+    scheduler.schedule(service, now);
     ObjectNode response = Json.object();
     response.set("service", service.toJson(false));
     return response;
@@ -395,7 +395,7 @@ public final class Ecs implements JsonApi {
       service.deployments.forEach(d -> d.status = "ACTIVE");
       service.deployments.addFirst(deployment);
       service.steadyStateReported = false;
-      scheduler.advance(now);
+      scheduler.schedule(service, now);
     }
     ObjectNode response = Json.object();
     response.set("service", service.toJson(false));
@@ -486,7 +486,7 @@ public final class Ecs implements JsonApi {
           "The service cannot be stopped while it is scaled above 0.");
     }
     service.status = "DRAINING";
-    scheduler.advance(now);
+    scheduler.schedule(service, now);
     ObjectNode response = Json.object();
     response.set("service", service.toJson(false));
     // Once drained it is INACTIVE; the name is free again.

@@ -269,7 +269,11 @@ final class EcsScheduler {
     return task.containers.stream().anyMatch(c -> c.hasHealthCheck);
   }
 
-  private void schedule(EcsServiceState service, Instant now) {
+  /**
+   * Brings one service's tasks in line with its deployments, as ECS's scheduler does on a change to
+   * the service: a call that changes one service schedules that one, not the whole world.
+   */
+  void schedule(EcsServiceState service, Instant now) {
     if (service.deployments.isEmpty()) {
       return;
     }

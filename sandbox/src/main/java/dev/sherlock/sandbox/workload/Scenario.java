@@ -3,7 +3,9 @@ package dev.sherlock.sandbox.workload;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 
 /**
@@ -35,15 +37,25 @@ public final class Scenario {
       String cluster, String service, Instant start, Duration length, double factor)
       implements Fault {}
 
-  private final List<Fault> faults = new CopyOnWriteArrayList<>();
+  /**
+   * By "cluster/service": every running task asks for its service's faults on every step of the
+   * world, and a fleet benchmark has 100,000 tasks and a fault on each of thousands of services.
+   */
+  private final Map<String, List<Fault>> faults = new ConcurrentHashMap<>();
+
+  private static String key(String cluster, String service) {
+    return cluster + "/" + service;
+  }
 
   public Scenario add(Fault fault) {
-    faults.add(fault);
+    faults
+        .computeIfAbsent(key(fault.cluster(), fault.service()), k -> new CopyOnWriteArrayList<>())
+        .add(fault);
     return this;
   }
 
   public void clear(String cluster, String service) {
-    faults.removeIf(f -> f.cluster().equals(cluster) && f.service().equals(service));
+    faults.remove(key(cluster, service));
   }
 
   public void clear() {
@@ -51,11 +63,11 @@ public final class Scenario {
   }
 
   <T extends Fault> Optional<T> find(Class<T> type, String cluster, String service) {
-    return faults.stream()
-        .filter(type::isInstance)
-        .map(type::cast)
-        .filter(f -> f.cluster().equals(cluster) && f.service().equals(service))
-        .findFirst();
+    List<Fault> ofService = faults.get(key(cluster, service));
+    if (ofService == null) {
+      return Optional.empty();
+    }
+    return ofService.stream().filter(type::isInstance).map(type::cast).findFirst();
   }
 
   double cpuOverride(String cluster, String service, Instant now, double base) {
