@@ -20,6 +20,7 @@ import software.amazon.awssdk.regions.providers.DefaultAwsRegionProviderChain;
 import software.amazon.awssdk.services.applicationautoscaling.ApplicationAutoScalingClient;
 import software.amazon.awssdk.services.cloudwatch.CloudWatchClient;
 import software.amazon.awssdk.services.cloudwatchlogs.CloudWatchLogsClient;
+import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.ecs.EcsClient;
 import software.amazon.awssdk.services.eventbridge.EventBridgeClient;
 import software.amazon.awssdk.services.sqs.SqsClient;
@@ -98,6 +99,12 @@ public final class AwsClientFactory {
     return configure(
             ApplicationAutoScalingClient.builder(), "application-autoscaling", http, credentials)
         .build();
+  }
+
+  @Singleton
+  @Bean(preDestroy = "close")
+  DynamoDbClient dynamoDb(SdkHttpClient http, AwsCredentialsProvider credentials) {
+    return configure(DynamoDbClient.builder(), "dynamodb", http, credentials).build();
   }
 
   private <B extends AwsClientBuilder<B, ?> & SdkSyncClientBuilder<B, ?>> B configure(

@@ -44,6 +44,22 @@ public final class ControllerOptions {
       description = "Where the SQLite store lives (default: sherlock-data).")
   Optional<Path> dataDir;
 
+  @Option(
+      names = "--store",
+      paramLabel = "KIND",
+      description =
+          "sqlite (one replica, the file under --data-dir) or dynamodb (tables that several"
+              + " replicas share; default: sqlite).")
+  Optional<String> store;
+
+  @Option(
+      names = "--table",
+      paramLabel = "PREFIX",
+      description =
+          "With --store dynamodb: the tables are PREFIX-sessions, PREFIX-findings and"
+              + " PREFIX-state (default: sherlock).")
+  Optional<String> table;
+
   Map<String, Object> properties() {
     Map<String, Object> properties = new HashMap<>();
     policies.ifPresent(p -> properties.put("sherlock.policies", p.toString()));
@@ -53,6 +69,8 @@ public final class ControllerOptions {
     queue.ifPresent(q -> properties.put("sherlock.queue-name", q));
     mode.ifPresent(m -> properties.put("sherlock.mode", m));
     dataDir.ifPresent(d -> properties.put("sherlock.data-dir", d.toString()));
+    store.ifPresent(k -> properties.put("sherlock.store.kind", k));
+    table.ifPresent(t -> properties.put("sherlock.store.table", t));
     return properties;
   }
 }

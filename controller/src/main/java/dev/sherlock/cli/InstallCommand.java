@@ -4,6 +4,7 @@ import dev.sherlock.config.SherlockConfig;
 import dev.sherlock.install.Installer;
 import dev.sherlock.policy.load.PolicyLoader;
 import dev.sherlock.policy.load.PolicySet;
+import dev.sherlock.store.DynamoDbTables;
 import io.micronaut.context.ApplicationContext;
 import java.io.PrintWriter;
 import java.util.List;
@@ -11,12 +12,14 @@ import java.util.concurrent.Callable;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
+import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 
 /** {@code sherlock install}: the EventBridge rule and the SQS queue that feed Sherlock. */
 @Command(
     name = "install",
     description =
-        "Create (or update) the EventBridge rule and SQS queue Sherlock reads. Idempotent.")
+        "Create (or update) the EventBridge rule and SQS queue Sherlock reads, and with --store"
+            + " dynamodb the store's tables. Idempotent.")
 public final class InstallCommand implements Callable<Integer> {
   @CommandLine.Spec CommandLine.Model.CommandSpec spec;
 
@@ -40,6 +43,14 @@ public final class InstallCommand implements Callable<Integer> {
       out.printf("queue  %s (%s)%n", installed.queueUrl(), installed.queueArn());
       out.printf("rule   %s%n", installed.ruleArn());
       out.printf("       pattern %s%n", installed.pattern());
+      if (config.store().kind() == SherlockConfig.Store.Kind.DYNAMODB) {
+        DynamoDbTables tables = new DynamoDbTables(config.store().table());
+        List<String> created = tables.create(context.getBean(DynamoDbClient.class));
+        out.printf(
+            "tables %s (%s; on-demand, point-in-time recovery, findings expire by TTL)%n",
+            String.join(", ", tables.all()),
+            created.isEmpty() ? "there already" : "created " + String.join(", ", created));
+      }
       return 0;
     }
   }

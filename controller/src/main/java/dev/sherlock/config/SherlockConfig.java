@@ -26,6 +26,7 @@ import java.util.Optional;
  * @param sqsWait long-poll wait of the event source
  * @param sqsReceivers receivers long-polling the queue at once, ten messages each
  * @param findingsRetention findings older than this are pruned
+ * @param store where sessions and findings are kept
  */
 public record SherlockConfig(
     Mode mode,
@@ -40,7 +41,8 @@ public record SherlockConfig(
     int workers,
     Duration sqsWait,
     int sqsReceivers,
-    Duration findingsRetention) {
+    Duration findingsRetention,
+    Store store) {
 
   public static final List<String> DEFAULT_SIDECAR_IMAGES =
       List.of(
@@ -85,6 +87,19 @@ public record SherlockConfig(
    */
   public record Breaker(float failureRatePercent, Duration openFor) {
     public static final Breaker DEFAULT = new Breaker(50, Duration.ofSeconds(30));
+  }
+
+  /**
+   * Where sessions and findings live: the embedded SQLite file under the data directory (one
+   * replica), or DynamoDB tables named from {@code table} that several replicas share.
+   */
+  public record Store(Kind kind, String table) {
+    public static final Store DEFAULT = new Store(Kind.SQLITE, "sherlock");
+
+    public enum Kind {
+      SQLITE,
+      DYNAMODB
+    }
   }
 
   public boolean dryRun() {

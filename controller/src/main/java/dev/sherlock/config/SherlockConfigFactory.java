@@ -47,7 +47,7 @@ public final class SherlockConfigFactory {
           Map.entry("application-autoscaling", new SherlockConfig.Budget(10, 2)));
 
   private static final List<String> SERVICES =
-      List.of("ecs", "sqs", "events", "monitoring", "logs", "application-autoscaling");
+      List.of("ecs", "sqs", "events", "monitoring", "logs", "application-autoscaling", "dynamodb");
 
   @Singleton
   SherlockConfig sherlockConfig(Environment env) {
@@ -101,7 +101,23 @@ public final class SherlockConfigFactory {
         // Sixteen long polls drain 1,000 events a second (bench/RESULTS.md); idle, they cost
         // under one ReceiveMessage a second.
         env.getProperty("sherlock.sqs-receivers", Integer.class, 16),
-        duration(env, "sherlock.findings-retention", Duration.ofDays(30)));
+        duration(env, "sherlock.findings-retention", Duration.ofDays(30)),
+        new SherlockConfig.Store(
+            env.getProperty("sherlock.store.kind", String.class)
+                .map(SherlockConfigFactory::storeKind)
+                .orElse(SherlockConfig.Store.DEFAULT.kind()),
+            env.getProperty(
+                "sherlock.store.table", String.class, SherlockConfig.Store.DEFAULT.table())));
+  }
+
+  private static SherlockConfig.Store.Kind storeKind(String text) {
+    return switch (text) {
+      case "sqlite" -> SherlockConfig.Store.Kind.SQLITE;
+      case "dynamodb" -> SherlockConfig.Store.Kind.DYNAMODB;
+      default ->
+          throw new UserError(
+              "--store (sherlock.store.kind) must be sqlite or dynamodb, not " + text);
+    };
   }
 
   private static Duration duration(Environment env, String key, Duration byDefault) {

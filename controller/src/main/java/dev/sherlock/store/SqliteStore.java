@@ -1,11 +1,5 @@
 package dev.sherlock.store;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.SerializationFeature;
-import com.fasterxml.jackson.databind.json.JsonMapper;
-import com.fasterxml.jackson.datatype.jdk8.Jdk8Module;
-import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
 import dev.sherlock.config.SherlockConfig;
 import dev.sherlock.finding.Finding;
 import dev.sherlock.session.CapacityChange;
@@ -13,9 +7,9 @@ import dev.sherlock.session.Fleet;
 import dev.sherlock.session.ManagedRevision;
 import dev.sherlock.session.Session;
 import io.micronaut.context.annotation.Bean;
+import io.micronaut.context.annotation.Requires;
 import jakarta.inject.Singleton;
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
@@ -37,14 +31,8 @@ import java.util.concurrent.locks.ReentrantLock;
  */
 @Singleton
 @Bean(preDestroy = "close")
+@Requires(property = "sherlock.store.kind", value = "sqlite", defaultValue = "sqlite")
 public final class SqliteStore implements SessionStore, FindingStore, AutoCloseable {
-  static final ObjectMapper JSON =
-      JsonMapper.builder()
-          .addModule(new Jdk8Module())
-          .addModule(new JavaTimeModule())
-          .disable(SerializationFeature.WRITE_DATES_AS_TIMESTAMPS)
-          .build();
-
   private final Connection connection;
   private final ReentrantLock lock = new ReentrantLock();
   private final Path file;
@@ -91,6 +79,9 @@ public final class SqliteStore implements SessionStore, FindingStore, AutoClosea
     }
   }
 
+  // Times are kept as Instant.toString() writes them, which drops zero fractions ("...:00Z" sorts
+  // after "...:00.5Z"), so they are compared and ordered as julianday(), never as text.
+
   public Path file() {
     return file;
   }
@@ -123,18 +114,21 @@ public final class SqliteStore implements SessionStore, FindingStore, AutoClosea
 
   @Override
   public List<Session> active() {
-    return sessions("SELECT body FROM sessions WHERE state = 'ACTIVE' ORDER BY opened_at, id");
+    return sessions(
+        "SELECT body FROM sessions WHERE state = 'ACTIVE' ORDER BY julianday(opened_at), id");
   }
 
   @Override
   public List<Session> ofService(String serviceArn) {
     return sessions(
-        "SELECT body FROM sessions WHERE service_arn = ? ORDER BY opened_at, id", serviceArn);
+        "SELECT body FROM sessions WHERE service_arn = ? ORDER BY julianday(opened_at), id",
+        serviceArn);
   }
 
   @Override
   public List<Session> recent(int limit) {
-    return sessions("SELECT body FROM sessions ORDER BY opened_at DESC, id DESC LIMIT ?", limit);
+    return sessions(
+        "SELECT body FROM sessions ORDER BY julianday(opened_at) DESC, id DESC LIMIT ?", limit);
   }
 
   @Override
@@ -235,7 +229,7 @@ public final class SqliteStore implements SessionStore, FindingStore, AutoClosea
   @Override
   public List<Fleet> fleetsSince(Instant since) {
     return read(
-        "SELECT body FROM fleets WHERE opened_at >= ? ORDER BY opened_at",
+        "SELECT body FROM fleets WHERE julianday(opened_at) >= julianday(?) ORDER BY julianday(opened_at)",
         Fleet.class,
         since.toString());
   }
@@ -301,7 +295,7 @@ public final class SqliteStore implements SessionStore, FindingStore, AutoClosea
         .since()
         .ifPresent(
             v -> {
-              sql.append(" AND time >= ?");
+              sql.append(" AND julianday(time) >= julianday(?)");
               args.add(v.toString());
             });
     query
@@ -325,7 +319,7 @@ public final class SqliteStore implements SessionStore, FindingStore, AutoClosea
   public int prune(Instant before) {
     lock.lock();
     try (PreparedStatement statement =
-        connection.prepareStatement("DELETE FROM findings WHERE time < ?")) {
+        connection.prepareStatement("DELETE FROM findings WHERE julianday(time) < julianday(?)")) {
       statement.setString(1, before.toString());
       return statement.executeUpdate();
     } catch (SQLException e) {
@@ -358,14 +352,12 @@ public final class SqliteStore implements SessionStore, FindingStore, AutoClosea
       List<T> rows = new ArrayList<>();
       try (ResultSet result = statement.executeQuery()) {
         while (result.next()) {
-          rows.add(JSON.readValue(result.getString(1), type));
+          rows.add(StoreJson.read(result.getString(1), type));
         }
       }
       return rows;
     } catch (SQLException e) {
       throw new IllegalStateException("store read failed: " + e.getMessage(), e);
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
     } finally {
       lock.unlock();
     }
@@ -391,10 +383,6 @@ public final class SqliteStore implements SessionStore, FindingStore, AutoClosea
   }
 
   private static String json(Object value) {
-    try {
-      return JSON.writeValueAsString(value);
-    } catch (JsonProcessingException e) {
-      throw new IllegalStateException("cannot serialise " + value.getClass().getSimpleName(), e);
-    }
+    return StoreJson.write(value);
   }
 }

@@ -8,6 +8,7 @@ import dev.sherlock.sandbox.autoscaling.ApplicationAutoScaling;
 import dev.sherlock.sandbox.cloudwatch.CloudWatch;
 import dev.sherlock.sandbox.cloudwatch.CloudWatchRoutes;
 import dev.sherlock.sandbox.cloudwatch.MetricStore;
+import dev.sherlock.sandbox.dynamodb.DynamoDb;
 import dev.sherlock.sandbox.ecs.Ecs;
 import dev.sherlock.sandbox.ecs.EcsTask;
 import dev.sherlock.sandbox.events.EventBridge;
@@ -40,8 +41,9 @@ import org.elasticmq.rest.sqs.SQSRestServerBuilder;
 
 /**
  * A local AWS control plane on 127.0.0.1: ECS, Application Auto Scaling, EventBridge, CloudWatch,
- * CloudWatch Logs and SQS (ElasticMQ, behind the same port), with a workload simulator running the
- * services' apps. Unmodified AWS SDK clients and the AWS CLI talk to {@link #endpoint()}.
+ * CloudWatch Logs, SQS (ElasticMQ) and DynamoDB (dynalite), both behind the same port, with a
+ * workload simulator running the services' apps. Unmodified AWS SDK clients and the AWS CLI talk to
+ * {@link #endpoint()}.
  *
  * <p>Time is either the wall clock (for {@code sherlock sandbox} and the demo: a ticker moves the
  * world along) or a {@link VirtualClock} that only {@link #advance(Duration)} moves, so tests are
@@ -125,6 +127,7 @@ public final class Sandbox implements AutoCloseable {
   private final CloudWatch cloudWatch;
   private final CloudWatchLogs logs;
   private final WorkloadSimulator workload;
+  private final DynamoDb dynamoDb;
   private final Thread ticker;
 
   private Sandbox(Builder builder) throws IOException {
@@ -159,6 +162,7 @@ public final class Sandbox implements AutoCloseable {
     ecsRef[0] = ecs;
     this.autoScaling = new ApplicationAutoScaling(region, account, clock, ecs);
 
+    this.dynamoDb = new DynamoDb(faults, ledger);
     Map<String, JsonApi> targets = new LinkedHashMap<>();
     targets.put(Ecs.TARGET_PREFIX, ecs);
     targets.put(ApplicationAutoScaling.TARGET_PREFIX, autoScaling);
@@ -171,6 +175,7 @@ public final class Sandbox implements AutoCloseable {
         List.of(
             new ControlRoute(),
             new SqsProxy(sqsEndpoint, faults, ledger),
+            dynamoDb,
             CloudWatchRoutes.cbor(cloudWatch),
             CloudWatchRoutes.query(cloudWatch)));
 
@@ -351,6 +356,7 @@ public final class Sandbox implements AutoCloseable {
     server.close();
     delivery.close();
     elasticMq.stopAndWait();
+    dynamoDb.close();
   }
 
   /**

@@ -11,6 +11,7 @@ import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.applicationautoscaling.ApplicationAutoScalingClient;
 import software.amazon.awssdk.services.cloudwatch.CloudWatchClient;
 import software.amazon.awssdk.services.cloudwatchlogs.CloudWatchLogsClient;
+import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.ecs.EcsClient;
 import software.amazon.awssdk.services.eventbridge.EventBridgeClient;
 import software.amazon.awssdk.services.sqs.SqsClient;
@@ -29,6 +30,7 @@ public final class SandboxClients implements AutoCloseable {
   public final CloudWatchClient cloudWatch;
   public final CloudWatchLogsClient logs;
   public final ApplicationAutoScalingClient autoScaling;
+  public final DynamoDbClient dynamoDb;
 
   public SandboxClients() {
     this(Sandbox.builder().virtualClock(START).start());
@@ -50,6 +52,7 @@ public final class SandboxClients implements AutoCloseable {
     this.cloudWatch = configure(CloudWatchClient.builder()).build();
     this.logs = configure(CloudWatchLogsClient.builder()).build();
     this.autoScaling = configure(ApplicationAutoScalingClient.builder()).build();
+    this.dynamoDb = configure(DynamoDbClient.builder()).build();
   }
 
   private <B extends AwsClientBuilder<B, ?> & SdkSyncClientBuilder<B, ?>> B configure(B builder) {
@@ -71,6 +74,11 @@ public final class SandboxClients implements AutoCloseable {
     return configure(EcsClient.builder()).overrideConfiguration(noRetries()).build();
   }
 
+  /** A DynamoDB client without retries. */
+  public DynamoDbClient dynamoDbWithoutRetries() {
+    return configure(DynamoDbClient.builder()).overrideConfiguration(noRetries()).build();
+  }
+
   @Override
   public void close() {
     ecs.close();
@@ -78,6 +86,7 @@ public final class SandboxClients implements AutoCloseable {
     sqs.close();
     cloudWatch.close();
     logs.close();
+    dynamoDb.close();
     autoScaling.close();
     sandbox.close();
   }

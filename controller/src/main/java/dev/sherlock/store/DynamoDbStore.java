@@ -1,0 +1,568 @@
+package dev.sherlock.store;
+
+import static dev.sherlock.store.DynamoDbTables.EXPIRES_AT;
+import static dev.sherlock.store.DynamoDbTables.ORDER;
+import static dev.sherlock.store.DynamoDbTables.index;
+
+import dev.sherlock.finding.Finding;
+import dev.sherlock.session.CapacityChange;
+import dev.sherlock.session.Fleet;
+import dev.sherlock.session.ManagedRevision;
+import dev.sherlock.session.Session;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.LocalDate;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.function.Predicate;
+import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
+import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
+import software.amazon.awssdk.services.dynamodb.model.BatchGetItemResponse;
+import software.amazon.awssdk.services.dynamodb.model.ConditionalCheckFailedException;
+import software.amazon.awssdk.services.dynamodb.model.KeysAndAttributes;
+import software.amazon.awssdk.services.dynamodb.model.QueryRequest;
+import software.amazon.awssdk.services.dynamodb.model.QueryResponse;
+
+/**
+ * The shared store of several replicas ({@code sherlock run --store dynamodb}): the tables of
+ * {@link DynamoDbTables}, each record as the same JSON the SQLite store keeps.
+ *
+ * <ul>
+ *   <li>Every session write bumps a {@code version} and ending one is a conditional write on its
+ *       state, so a replica holding an older copy cannot bring an ended session back.
+ *   <li>Indexes are eventually consistent: a query on one yields keys, and the items themselves are
+ *       read again with strongly consistent reads, so an ended session never shows as active.
+ *   <li>Findings expire by time to live ({@code expiresAt}); DynamoDB deletes them within days of
+ *       that, and reads never return an expired one meanwhile. They are indexed by day, by service
+ *       and by kind, each ordered by time, for the API's filters and its cursor.
+ * </ul>
+ */
+public final class DynamoDbStore implements SessionStore, FindingStore {
+  private static final AttributeValue ACTIVE = s("ACTIVE");
+  private static final int BATCH_GET = 100;
+
+  private final DynamoDbClient dynamo;
+  private final DynamoDbTables tables;
+  private final Clock clock;
+  private final Duration retention;
+
+  public DynamoDbStore(
+      DynamoDbClient dynamo, DynamoDbTables tables, Clock clock, Duration retention) {
+    this.dynamo = dynamo;
+    this.tables = tables;
+    this.clock = clock;
+    this.retention = retention;
+  }
+
+  // ------------------------------------------------------------------------------- sessions
+
+  @Override
+  public void save(Session session) {
+    writeSession(session, false);
+  }
+
+  @Override
+  public boolean saveIfActive(Session session) {
+    return writeSession(session, true);
+  }
+
+  private boolean writeSession(Session session, boolean onlyWhileActive) {
+    boolean active = session.state() == Session.State.ACTIVE;
+    Map<String, AttributeValue> set = new LinkedHashMap<>();
+    set.put("serviceArn", s(session.serviceArn()));
+    set.put("state", s(session.state().name()));
+    set.put("all", s("session"));
+    set.put(ORDER, s(order(session.openedAt(), session.id())));
+    set.put("body", s(StoreJson.write(session)));
+    if (active) {
+      set.put("active", ACTIVE);
+    }
+    Map<String, String> names = new HashMap<>();
+    Map<String, AttributeValue> values = new HashMap<>();
+    List<String> assignments = new ArrayList<>();
+    set.forEach(
+        (name, value) -> {
+          String n = Integer.toString(names.size());
+          names.put("#a" + n, name);
+          values.put(":a" + n, value);
+          assignments.add("#a%s = :a%s".formatted(n, n));
+        });
+    StringBuilder expression = new StringBuilder("SET ").append(String.join(", ", assignments));
+    if (!active) {
+      names.put("#active", "active");
+      expression.append(" REMOVE #active");
+    }
+    names.put("#version", "version");
+    values.put(":one", n(1));
+    expression.append(" ADD #version :one");
+    if (onlyWhileActive) {
+      names.put("#state", "state");
+      values.put(":active", ACTIVE);
+    }
+    try {
+      dynamo.updateItem(
+          b -> {
+            b.tableName(tables.sessions())
+                .key(Map.of("id", s(session.id())))
+                .updateExpression(expression.toString())
+                .expressionAttributeNames(names)
+                .expressionAttributeValues(values);
+            if (onlyWhileActive) {
+              b.conditionExpression("#state = :active");
+            }
+          });
+      return true;
+    } catch (ConditionalCheckFailedException e) {
+      return false;
+    }
+  }
+
+  @Override
+  public Optional<Session> session(String id) {
+    return get(tables.sessions(), Map.of("id", s(id)))
+        .map(item -> StoreJson.read(item.get("body").s(), Session.class));
+  }
+
+  @Override
+  public List<Session> active() {
+    return sessions(indexed(tables.sessions(), "active", ACTIVE, Optional.empty(), true, 0))
+        .stream()
+        .filter(session -> session.state() == Session.State.ACTIVE)
+        .toList();
+  }
+
+  @Override
+  public List<Session> ofService(String serviceArn) {
+    return sessions(
+        indexed(tables.sessions(), "serviceArn", s(serviceArn), Optional.empty(), true, 0));
+  }
+
+  @Override
+  public List<Session> recent(int limit) {
+    return sessions(
+        indexed(tables.sessions(), "all", s("session"), Optional.empty(), false, limit));
+  }
+
+  private static List<Session> sessions(List<Map<String, AttributeValue>> items) {
+    return items.stream().map(item -> StoreJson.read(item.get("body").s(), Session.class)).toList();
+  }
+
+  // -------------------------------------------------------------------------- service state
+
+  @Override
+  public Optional<CapacityChange> capacity(String serviceArn) {
+    return stateBody("capacity#" + serviceArn, CapacityChange.class);
+  }
+
+  @Override
+  public void saveCapacity(String serviceArn, CapacityChange change) {
+    putState("capacity#" + serviceArn, Optional.of(StoreJson.write(change)), Map.of(), false);
+  }
+
+  @Override
+  public void clearCapacity(String serviceArn) {
+    deleteState("capacity#" + serviceArn);
+  }
+
+  @Override
+  public Optional<Boolean> execBefore(String serviceArn) {
+    return stateBody("exec#" + serviceArn, Boolean.class);
+  }
+
+  @Override
+  public void saveExecBefore(String serviceArn, boolean enabled) {
+    // The first value is what the service had before Sherlock: a later one must not replace it.
+    putState("exec#" + serviceArn, Optional.of(StoreJson.write(enabled)), Map.of(), true);
+  }
+
+  @Override
+  public void clearExecBefore(String serviceArn) {
+    deleteState("exec#" + serviceArn);
+  }
+
+  @Override
+  public boolean draining() {
+    return get(tables.state(), Map.of("pk", s("draining"))).isPresent();
+  }
+
+  @Override
+  public void saveDraining() {
+    putState("draining", Optional.of(StoreJson.write(clock.instant())), Map.of(), true);
+  }
+
+  @Override
+  public void saveRevision(ManagedRevision revision) {
+    putState(
+        "revision#" + revision.arn(),
+        Optional.of(StoreJson.write(revision)),
+        Map.of("group", s("revisions#" + revision.serviceArn()), ORDER, s(revision.arn())),
+        false);
+  }
+
+  @Override
+  public Optional<ManagedRevision> revision(String arn) {
+    return stateBody("revision#" + arn, ManagedRevision.class);
+  }
+
+  @Override
+  public List<ManagedRevision> revisionsOf(String serviceArn) {
+    return indexed(tables.state(), "group", s("revisions#" + serviceArn), Optional.empty(), true, 0)
+        .stream()
+        .map(item -> StoreJson.read(item.get("body").s(), ManagedRevision.class))
+        .toList();
+  }
+
+  @Override
+  public void forgetRevision(String arn) {
+    deleteState("revision#" + arn);
+  }
+
+  @Override
+  public boolean isPlainRevision(String arn) {
+    return get(tables.state(), Map.of("pk", s("plain#" + arn))).isPresent();
+  }
+
+  @Override
+  public void savePlainRevision(String arn) {
+    putState("plain#" + arn, Optional.empty(), Map.of(), false);
+  }
+
+  @Override
+  public void saveFleet(Fleet fleet) {
+    putState(
+        "fleet#" + fleet.id(),
+        Optional.of(StoreJson.write(fleet)),
+        Map.of("group", s("fleets"), ORDER, s(order(fleet.openedAt(), fleet.id()))),
+        false);
+  }
+
+  @Override
+  public Optional<Fleet> fleet(String id) {
+    return stateBody("fleet#" + id, Fleet.class);
+  }
+
+  @Override
+  public List<Fleet> fleetsSince(Instant since) {
+    return indexed(
+            tables.state(), "group", s("fleets"), Optional.of(StoreJson.sortable(since)), true, 0)
+        .stream()
+        .map(item -> StoreJson.read(item.get("body").s(), Fleet.class))
+        .toList();
+  }
+
+  private <T> Optional<T> stateBody(String pk, Class<T> type) {
+    return get(tables.state(), Map.of("pk", s(pk)))
+        .map(item -> StoreJson.read(item.get("body").s(), type));
+  }
+
+  private void putState(
+      String pk, Optional<String> body, Map<String, AttributeValue> more, boolean keepExisting) {
+    Map<String, AttributeValue> item = new HashMap<>(more);
+    item.put("pk", s(pk));
+    body.ifPresent(b -> item.put("body", s(b)));
+    try {
+      dynamo.putItem(
+          b -> {
+            b.tableName(tables.state()).item(item);
+            if (keepExisting) {
+              b.conditionExpression("attribute_not_exists(pk)");
+            }
+          });
+    } catch (ConditionalCheckFailedException e) {
+      // kept: the first value stands
+    }
+  }
+
+  private void deleteState(String pk) {
+    dynamo.deleteItem(b -> b.tableName(tables.state()).key(Map.of("pk", s(pk))));
+  }
+
+  // ------------------------------------------------------------------------------- findings
+
+  @Override
+  public void append(Finding finding) {
+    Map<String, AttributeValue> item = new HashMap<>();
+    item.put("id", s(finding.id()));
+    item.put("day", s(day(finding.time()).toString()));
+    item.put(ORDER, s(order(finding.time(), finding.id())));
+    item.put("kind", s(finding.kind().name()));
+    finding.cluster().ifPresent(v -> item.put("cluster", s(v)));
+    finding.service().ifPresent(v -> item.put("service", s(v)));
+    finding.policy().ifPresent(v -> item.put("policy", s(v)));
+    item.put("body", s(StoreJson.write(finding)));
+    item.put(EXPIRES_AT, n(finding.time().plus(retention).getEpochSecond()));
+    dynamo.putItem(b -> b.tableName(tables.findings()).item(item));
+  }
+
+  @Override
+  public Optional<Finding> finding(String id) {
+    return get(tables.findings(), Map.of("id", s(id)))
+        .filter(this::unexpired)
+        .map(DynamoDbStore::finding);
+  }
+
+  /**
+   * Newest first: on the index of the service or of the kind when the query names one, else day by
+   * day back from today (or from the cursor's day) to the retention's start; the other filters are
+   * applied as the items come.
+   */
+  @Override
+  public List<Finding> query(Query query) {
+    Optional<String> before =
+        query
+            .before()
+            .flatMap(id -> get(tables.findings(), Map.of("id", s(id))))
+            .map(item -> item.get(ORDER).s());
+    if (query.before().isPresent() && before.isEmpty()) {
+      return List.of(); // a cursor past the end, or pruned
+    }
+    Optional<String> since = query.since().map(StoreJson::sortable);
+    Predicate<Map<String, AttributeValue>> matches =
+        item ->
+            unexpired(item)
+                && query.cluster().map(c -> c.equals(text(item, "cluster"))).orElse(true)
+                && query.service().map(v -> v.equals(text(item, "service"))).orElse(true)
+                && query.policy().map(p -> p.equals(text(item, "policy"))).orElse(true)
+                && query.kind().map(k -> k.name().equals(text(item, "kind"))).orElse(true);
+    List<Finding> found = new ArrayList<>();
+    if (query.service().isPresent() || query.kind().isPresent()) {
+      String hashKey = query.service().isPresent() ? "service" : "kind";
+      AttributeValue value = s(query.service().orElseGet(() -> query.kind().orElseThrow().name()));
+      collect(hashKey, value, before, since, matches, query.limit(), found);
+      return found;
+    }
+    LocalDate oldest = day(clock.instant().minus(retention));
+    if (query.since().isPresent() && day(query.since().get()).isAfter(oldest)) {
+      oldest = day(query.since().get());
+    }
+    LocalDate newest =
+        before.map(b -> LocalDate.parse(b.substring(0, 10))).orElse(day(clock.instant()));
+    for (LocalDate day = newest; !day.isBefore(oldest) && found.size() < query.limit(); ) {
+      collect("day", s(day.toString()), before, since, matches, query.limit(), found);
+      day = day.minusDays(1);
+    }
+    return found;
+  }
+
+  /** Adds to {@code found}, newest first, the matching findings of one index partition. */
+  private void collect(
+      String hashKey,
+      AttributeValue value,
+      Optional<String> before,
+      Optional<String> since,
+      Predicate<Map<String, AttributeValue>> matches,
+      int limit,
+      List<Finding> found) {
+    Map<String, String> names = new HashMap<>(Map.of("#h", hashKey));
+    Map<String, AttributeValue> values = new HashMap<>(Map.of(":h", value));
+    String condition = "#h = :h";
+    if (before.isPresent()) {
+      condition += " AND #o < :before";
+      names.put("#o", ORDER);
+      values.put(":before", s(before.get()));
+    } else if (since.isPresent()) {
+      condition += " AND #o >= :since";
+      names.put("#o", ORDER);
+      values.put(":since", s(since.get()));
+    }
+    QueryRequest.Builder request =
+        QueryRequest.builder()
+            .tableName(tables.findings())
+            .indexName(index(hashKey))
+            .keyConditionExpression(condition)
+            .expressionAttributeNames(names)
+            .expressionAttributeValues(values)
+            .scanIndexForward(false);
+    Map<String, AttributeValue> start = null;
+    do {
+      QueryResponse page =
+          dynamo.query(
+              request.exclusiveStartKey(start).limit(Math.max(limit - found.size(), 10)).build());
+      for (Map<String, AttributeValue> item : page.items()) {
+        if (since.isPresent() && item.get(ORDER).s().compareTo(since.get()) < 0) {
+          return; // older than asked for, and so is everything after it
+        }
+        if (matches.test(item)) {
+          found.add(finding(item));
+          if (found.size() >= limit) {
+            return;
+          }
+        }
+      }
+      start =
+          page.hasLastEvaluatedKey() && !page.lastEvaluatedKey().isEmpty()
+              ? page.lastEvaluatedKey()
+              : null;
+    } while (start != null);
+  }
+
+  /**
+   * Deletes what is older than {@code before} in the week before it: time to live takes the rest
+   * (DynamoDB deletes expired items within days), and reads never see an expired one meanwhile.
+   */
+  @Override
+  public int prune(Instant before) {
+    int deleted = 0;
+    String until = StoreJson.sortable(before);
+    for (LocalDate day = day(before); !day.isBefore(day(before).minusDays(7)); ) {
+      for (Map<String, AttributeValue> item :
+          keysOf(tables.findings(), "day", s(day.toString()), until)) {
+        dynamo.deleteItem(b -> b.tableName(tables.findings()).key(Map.of("id", item.get("id"))));
+        deleted++;
+      }
+      day = day.minusDays(1);
+    }
+    return deleted;
+  }
+
+  private List<Map<String, AttributeValue>> keysOf(
+      String table, String hashKey, AttributeValue value, String before) {
+    List<Map<String, AttributeValue>> keys = new ArrayList<>();
+    Map<String, AttributeValue> start = null;
+    do {
+      Map<String, AttributeValue> from = start;
+      QueryResponse page =
+          dynamo.query(
+              b ->
+                  b.tableName(table)
+                      .indexName(index(hashKey))
+                      .keyConditionExpression("#h = :h AND #o < :before")
+                      .expressionAttributeNames(Map.of("#h", hashKey, "#o", ORDER))
+                      .expressionAttributeValues(Map.of(":h", value, ":before", s(before)))
+                      .exclusiveStartKey(from));
+      keys.addAll(page.items());
+      start =
+          page.hasLastEvaluatedKey() && !page.lastEvaluatedKey().isEmpty()
+              ? page.lastEvaluatedKey()
+              : null;
+    } while (start != null);
+    return keys;
+  }
+
+  private boolean unexpired(Map<String, AttributeValue> item) {
+    AttributeValue expires = item.get(EXPIRES_AT);
+    return expires == null || Long.parseLong(expires.n()) > clock.instant().getEpochSecond();
+  }
+
+  private static Finding finding(Map<String, AttributeValue> item) {
+    return StoreJson.read(item.get("body").s(), Finding.class);
+  }
+
+  // ------------------------------------------------------------------------------- plumbing
+
+  private Optional<Map<String, AttributeValue>> get(String table, Map<String, AttributeValue> key) {
+    var item = dynamo.getItem(b -> b.tableName(table).key(key).consistentRead(true)).item();
+    return item == null || item.isEmpty() ? Optional.empty() : Optional.of(item);
+  }
+
+  /**
+   * The items of one index partition in index order (oldest first unless not {@code forward}), read
+   * again by key with strongly consistent reads; items deleted since the index saw them are left
+   * out.
+   *
+   * @param from the smallest {@code order} wanted, if any
+   * @param limit at most this many, 0 for all
+   */
+  private List<Map<String, AttributeValue>> indexed(
+      String table,
+      String hashKey,
+      AttributeValue value,
+      Optional<String> from,
+      boolean forward,
+      int limit) {
+    String keyName = table.equals(tables.state()) ? "pk" : "id";
+    List<Map<String, AttributeValue>> keys = new ArrayList<>();
+    Map<String, AttributeValue> start = null;
+    do {
+      Map<String, String> names = new HashMap<>(Map.of("#h", hashKey));
+      Map<String, AttributeValue> values = new HashMap<>(Map.of(":h", value));
+      String condition = "#h = :h";
+      if (from.isPresent()) {
+        condition += " AND #o >= :from";
+        names.put("#o", ORDER);
+        values.put(":from", s(from.get()));
+      }
+      QueryRequest.Builder request =
+          QueryRequest.builder()
+              .tableName(table)
+              .indexName(index(hashKey))
+              .keyConditionExpression(condition)
+              .expressionAttributeNames(names)
+              .expressionAttributeValues(values)
+              .projectionExpression("#k")
+              .scanIndexForward(forward)
+              .exclusiveStartKey(start);
+      names.put("#k", keyName);
+      request.expressionAttributeNames(names);
+      if (limit > 0) {
+        request.limit(limit - keys.size());
+      }
+      QueryResponse page = dynamo.query(request.build());
+      page.items().forEach(item -> keys.add(Map.of(keyName, item.get(keyName))));
+      start =
+          page.hasLastEvaluatedKey() && !page.lastEvaluatedKey().isEmpty()
+              ? page.lastEvaluatedKey()
+              : null;
+    } while (start != null && (limit == 0 || keys.size() < limit));
+    return consistentGet(table, keyName, keys);
+  }
+
+  /** BatchGetItem with strongly consistent reads, in the order of {@code keys}. */
+  private List<Map<String, AttributeValue>> consistentGet(
+      String table, String keyName, List<Map<String, AttributeValue>> keys) {
+    Map<String, Map<String, AttributeValue>> byKey = new HashMap<>();
+    for (int i = 0; i < keys.size(); i += BATCH_GET) {
+      Map<String, KeysAndAttributes> pending =
+          Map.of(
+              table,
+              KeysAndAttributes.builder()
+                  .keys(keys.subList(i, Math.min(keys.size(), i + BATCH_GET)))
+                  .consistentRead(true)
+                  .build());
+      while (!pending.isEmpty()) {
+        Map<String, KeysAndAttributes> request = pending;
+        BatchGetItemResponse response = dynamo.batchGetItem(b -> b.requestItems(request));
+        response
+            .responses()
+            .getOrDefault(table, List.of())
+            .forEach(item -> byKey.put(item.get(keyName).s(), item));
+        pending = response.hasUnprocessedKeys() ? response.unprocessedKeys() : Map.of();
+      }
+    }
+    List<Map<String, AttributeValue>> items = new ArrayList<>();
+    for (Map<String, AttributeValue> key : keys) {
+      Map<String, AttributeValue> item = byKey.get(key.get(keyName).s());
+      if (item != null) {
+        items.add(item);
+      }
+    }
+    return items;
+  }
+
+  private static String order(Instant at, String id) {
+    return StoreJson.sortable(at) + "#" + id;
+  }
+
+  private static LocalDate day(Instant at) {
+    return LocalDate.ofInstant(at, ZoneOffset.UTC);
+  }
+
+  private static String text(Map<String, AttributeValue> item, String name) {
+    AttributeValue value = item.get(name);
+    return value == null ? null : value.s();
+  }
+
+  private static AttributeValue s(String value) {
+    return AttributeValue.fromS(value);
+  }
+
+  private static AttributeValue n(long value) {
+    return AttributeValue.fromN(Long.toString(value));
+  }
+}
