@@ -2,6 +2,7 @@ package dev.sherlock.api;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.sherlock.controller.Controller;
+import dev.sherlock.ha.Leadership;
 import dev.sherlock.health.Dependencies;
 import dev.sherlock.source.PolicySource;
 import dev.sherlock.store.FindingStore;
@@ -19,9 +20,15 @@ public final class HealthController {
   private final PolicySource policies;
   private final FindingStore store;
   private final Dependencies dependencies;
+  private final Leadership leadership;
 
   public HealthController(
-      Controller controller, PolicySource policies, FindingStore store, Dependencies dependencies) {
+      Controller controller,
+      PolicySource policies,
+      FindingStore store,
+      Dependencies dependencies,
+      Leadership leadership) {
+    this.leadership = leadership;
     this.controller = controller;
     this.policies = policies;
     this.store = store;
@@ -44,8 +51,11 @@ public final class HealthController {
     boolean sources = policies.loaded() && controller.running();
     checks.put("sources", sources ? "UP" : "DOWN");
     Controller.Progress progress = controller.progress();
-    checks.put("startup", progress.ready() ? "UP" : "DOWN");
-    if (!progress.ready()) {
+    // A standby acts on nothing (no reconcile, no resync) until it takes the lease: it is ready
+    // to serve the API once its policies and the store are.
+    boolean standby = leadership.role() == Leadership.Role.STANDBY;
+    checks.put("startup", standby ? "STANDBY" : progress.ready() ? "UP" : "DOWN");
+    if (!standby && !progress.ready()) {
       // The first resync, as far as it got: a large fleet takes a while within the read budget.
       checks
           .putObject("startupProgress")
@@ -60,8 +70,9 @@ public final class HealthController {
       storeUp = false;
     }
     checks.put("store", storeUp ? "UP" : "DOWN");
-    boolean aws = controller.lastResync().isPresent() && controller.lastResyncError().isEmpty();
-    checks.put("aws", aws ? "UP" : "DOWN");
+    boolean aws =
+        standby || (controller.lastResync().isPresent() && controller.lastResyncError().isEmpty());
+    checks.put("aws", standby ? "STANDBY" : aws ? "UP" : "DOWN");
     controller.lastResyncError().ifPresent(e -> checks.put("awsError", e));
     // Each dependency as its loop last found it (SQS, CloudWatch; ECS as the resync found it).
     ObjectNode each = checks.putObject("dependencies");
@@ -73,8 +84,13 @@ public final class HealthController {
               d.put("since", status.since().toString());
               status.cause().ifPresent(c -> d.put("cause", c));
             });
-    boolean up = sources && progress.ready() && storeUp && aws && dependencies.allUp();
+    boolean up = sources && (standby || progress.ready()) && storeUp && aws && dependencies.allUp();
     ObjectNode body = Api.object().put("status", up ? "UP" : "DOWN");
+    ObjectNode replica =
+        body.putObject("replica")
+            .put("name", leadership.replica())
+            .put("role", leadership.role().name().toLowerCase(java.util.Locale.ROOT));
+    leadership.holder().ifPresent(h -> replica.put("holder", h));
     body.set("checks", checks);
     return up ? Api.ok(body) : Api.status(503, body);
   }

@@ -1,6 +1,7 @@
 package dev.sherlock.aws;
 
 import dev.sherlock.config.SherlockConfig;
+import dev.sherlock.ha.Leadership;
 import jakarta.inject.Singleton;
 import java.util.Optional;
 import software.amazon.awssdk.services.applicationautoscaling.ApplicationAutoScalingClient;
@@ -18,9 +19,11 @@ public final class AutoScalingGateway {
       ApplicationAutoScalingClient autoScaling,
       SherlockConfig config,
       ApiBudgets budgets,
-      CallCounter counter) {
+      CallCounter counter,
+      Leadership leadership) {
     this.autoScaling = autoScaling;
-    this.guard = new AwsGuard("application-autoscaling", config.aws(), budgets, counter);
+    this.guard =
+        new AwsGuard("application-autoscaling", config.aws(), budgets, counter, leadership);
   }
 
   public Optional<ScalableTarget> target(String cluster, String service) {

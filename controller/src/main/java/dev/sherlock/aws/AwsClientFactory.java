@@ -2,6 +2,7 @@ package dev.sherlock.aws;
 
 import dev.sherlock.UserError;
 import dev.sherlock.config.SherlockConfig;
+import dev.sherlock.ha.Leadership;
 import io.micronaut.context.annotation.Bean;
 import io.micronaut.context.annotation.Factory;
 import jakarta.inject.Singleton;
@@ -21,6 +22,7 @@ import software.amazon.awssdk.services.applicationautoscaling.ApplicationAutoSca
 import software.amazon.awssdk.services.cloudwatch.CloudWatchClient;
 import software.amazon.awssdk.services.cloudwatchlogs.CloudWatchLogsClient;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
+import software.amazon.awssdk.services.dynamodb.DynamoDbClientBuilder;
 import software.amazon.awssdk.services.ecs.EcsClient;
 import software.amazon.awssdk.services.eventbridge.EventBridgeClient;
 import software.amazon.awssdk.services.sqs.SqsClient;
@@ -37,9 +39,12 @@ public final class AwsClientFactory {
   private final ApiBudgets budgets;
   private volatile Region region;
 
-  public AwsClientFactory(SherlockConfig config, ApiBudgets budgets) {
+  private final CallCounter counter;
+
+  public AwsClientFactory(SherlockConfig config, ApiBudgets budgets, CallCounter counter) {
     this.config = config.aws();
     this.budgets = budgets;
+    this.counter = counter;
   }
 
   /** Where the credentials come from: the named profile, else the SDK's default chain. */
@@ -65,8 +70,8 @@ public final class AwsClientFactory {
 
   @Singleton
   @Bean(preDestroy = "close")
-  EcsClient ecs(SdkHttpClient http, AwsCredentialsProvider credentials) {
-    return configure(EcsClient.builder(), "ecs", http, credentials).build();
+  EcsClient ecs(SdkHttpClient http, AwsCredentialsProvider credentials, Leadership leadership) {
+    return configure(EcsClient.builder(), "ecs", http, credentials, leadership).build();
   }
 
   @Singleton
@@ -95,20 +100,43 @@ public final class AwsClientFactory {
 
   @Singleton
   @Bean(preDestroy = "close")
-  ApplicationAutoScalingClient autoScaling(SdkHttpClient http, AwsCredentialsProvider credentials) {
+  ApplicationAutoScalingClient autoScaling(
+      SdkHttpClient http, AwsCredentialsProvider credentials, Leadership leadership) {
     return configure(
-            ApplicationAutoScalingClient.builder(), "application-autoscaling", http, credentials)
+            ApplicationAutoScalingClient.builder(),
+            "application-autoscaling",
+            http,
+            credentials,
+            leadership)
         .build();
   }
 
   @Singleton
   @Bean(preDestroy = "close")
   DynamoDbClient dynamoDb(SdkHttpClient http, AwsCredentialsProvider credentials) {
-    return configure(DynamoDbClient.builder(), "dynamodb", http, credentials).build();
+    DynamoDbClientBuilder builder =
+        configure(DynamoDbClient.builder(), "dynamodb", http, credentials);
+    // The store's calls pass no AwsGuard: counted here, for /metrics and the least-privilege test.
+    return builder
+        .overrideConfiguration(
+            builder.overrideConfiguration().toBuilder()
+                .addExecutionInterceptor(counter.interceptor("dynamodb"))
+                .build())
+        .build();
   }
 
   private <B extends AwsClientBuilder<B, ?> & SdkSyncClientBuilder<B, ?>> B configure(
       B builder, String service, SdkHttpClient http, AwsCredentialsProvider credentials) {
+    return configure(builder, service, http, credentials, Fence.OPEN);
+  }
+
+  /** A client of a service Sherlock changes: each change's attempts pass {@code fence} too. */
+  private <B extends AwsClientBuilder<B, ?> & SdkSyncClientBuilder<B, ?>> B configure(
+      B builder,
+      String service,
+      SdkHttpClient http,
+      AwsCredentialsProvider credentials,
+      Fence fence) {
     builder.httpClient(http).credentialsProvider(credentials).region(region());
     config.endpointOf(service).ifPresent(builder::endpointOverride);
     // Five attempts in standard mode: backoff with jitter, the only retry layer (see AwsGuard).
@@ -117,6 +145,7 @@ public final class AwsClientFactory {
         ClientOverrideConfiguration.builder()
             .retryStrategy(b -> b.maxAttempts(5))
             .addExecutionInterceptor(budgets.interceptor(service))
+            .addExecutionInterceptor(Fence.lastMoment(fence))
             .build());
     return builder;
   }

@@ -31,10 +31,22 @@ public final class AwsGuard {
   private final CircuitBreaker breaker;
   private final ApiBudgets budgets;
   private final CallCounter counter;
+  private final Fence fence;
 
   public AwsGuard(
       String service, SherlockConfig.Aws config, ApiBudgets budgets, CallCounter counter) {
+    this(service, config, budgets, counter, Fence.OPEN);
+  }
+
+  /** A guard whose changes (every call but Describe*, List* and Get*) pass {@code fence} first. */
+  public AwsGuard(
+      String service,
+      SherlockConfig.Aws config,
+      ApiBudgets budgets,
+      CallCounter counter,
+      Fence fence) {
     this.service = service;
+    this.fence = fence;
     this.budgets = budgets;
     this.counter = counter;
     this.breaker =
@@ -51,6 +63,10 @@ public final class AwsGuard {
 
   /** Calls {@code operation} within budget {@code budget} (a key of the configured budgets). */
   public <T> T call(String budget, String operation, Supplier<T> call) {
+    if (Fence.changes(operation) && !fence.mayAct()) {
+      counter.record(service, operation, "fenced");
+      throw new Refused(new Fence.Closed(operation).getMessage(), null);
+    }
     AdaptiveBudget slots = budgets.budget(budget);
     budgets.spends(service, operation, budget);
     Optional<Duration> wait = slots.reserve();
@@ -74,8 +90,15 @@ public final class AwsGuard {
           e.awsErrorDetails() == null ? "error" : e.awsErrorDetails().errorCode());
       throw e;
     } catch (SdkClientException e) {
+      if (fenced(e)) {
+        counter.record(service, operation, "fenced");
+        throw new Refused(e.getMessage(), e);
+      }
       counter.record(service, operation, "unreachable");
       throw e;
+    } catch (Fence.Closed e) {
+      counter.record(service, operation, "fenced");
+      throw new Refused(e.getMessage(), e);
     }
   }
 
@@ -92,11 +115,20 @@ public final class AwsGuard {
     }
   }
 
+  private static boolean fenced(Throwable e) {
+    for (Throwable t = e; t != null; t = t.getCause()) {
+      if (t instanceof Fence.Closed) {
+        return true;
+      }
+    }
+    return false;
+  }
+
   /** Failures are AWS being unwell, not AWS answering "no such service". */
   static boolean isFailure(Throwable e) {
     if (e instanceof AwsServiceException a) {
       return a.statusCode() >= 500 || a.isThrottlingException();
     }
-    return e instanceof SdkClientException;
+    return e instanceof SdkClientException && !fenced(e);
   }
 }

@@ -6,6 +6,11 @@ import java.util.Map;
 import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.LongAdder;
+import software.amazon.awssdk.awscore.exception.AwsServiceException;
+import software.amazon.awssdk.core.interceptor.Context;
+import software.amazon.awssdk.core.interceptor.ExecutionAttributes;
+import software.amazon.awssdk.core.interceptor.ExecutionInterceptor;
+import software.amazon.awssdk.core.interceptor.SdkExecutionAttribute;
 
 /**
  * Sherlock's own count of AWS calls by service, operation and outcome, also exported as metrics.
@@ -24,6 +29,29 @@ public final class CallCounter {
         .computeIfAbsent(service + " " + operation + " " + outcome, k -> new LongAdder())
         .increment();
     metrics.awsCalls(service, operation, outcome).increment();
+  }
+
+  /**
+   * Counts every call of a client whose calls do not pass an {@link AwsGuard} (the store's DynamoDB
+   * client), as the guard counts the others.
+   */
+  public ExecutionInterceptor interceptor(String service) {
+    return new ExecutionInterceptor() {
+      @Override
+      public void afterExecution(Context.AfterExecution context, ExecutionAttributes attributes) {
+        record(service, attributes.getAttribute(SdkExecutionAttribute.OPERATION_NAME), "ok");
+      }
+
+      @Override
+      public void onExecutionFailure(
+          Context.FailedExecution context, ExecutionAttributes attributes) {
+        String outcome =
+            context.exception() instanceof AwsServiceException e && e.awsErrorDetails() != null
+                ? e.awsErrorDetails().errorCode()
+                : "unreachable";
+        record(service, attributes.getAttribute(SdkExecutionAttribute.OPERATION_NAME), outcome);
+      }
+    };
   }
 
   public Map<String, Long> snapshot() {

@@ -1,6 +1,7 @@
 package dev.sherlock.aws;
 
 import dev.sherlock.config.SherlockConfig;
+import dev.sherlock.ha.Leadership;
 import jakarta.inject.Singleton;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -48,9 +49,14 @@ public final class EcsGateway {
 
   private static final int REVISIONS_KEPT = 1000;
 
-  public EcsGateway(EcsClient ecs, SherlockConfig config, ApiBudgets budgets, CallCounter counter) {
+  public EcsGateway(
+      EcsClient ecs,
+      SherlockConfig config,
+      ApiBudgets budgets,
+      CallCounter counter,
+      Leadership leadership) {
     this.ecs = ecs;
-    this.guard = new AwsGuard("ecs", config.aws(), budgets, counter);
+    this.guard = new AwsGuard("ecs", config.aws(), budgets, counter, leadership);
   }
 
   /** Cluster ARNs of the account and region. */

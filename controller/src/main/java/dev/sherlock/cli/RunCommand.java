@@ -18,6 +18,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.atomic.AtomicBoolean;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import picocli.CommandLine;
@@ -92,6 +93,12 @@ public final class RunCommand implements Callable<Integer> {
       context.getBean(Preflight.class).check();
       URI api = startApi(context);
       Controller controller = context.getBean(Controller.class);
+      AtomicBoolean leaseLost = new AtomicBoolean();
+      controller.onLeaseLost(
+          () -> {
+            leaseLost.set(true);
+            stop.countDown();
+          });
       controller.start();
       PolicySource policies = context.getBean(PolicySource.class);
       LOG.atInfo()
@@ -112,10 +119,21 @@ public final class RunCommand implements Callable<Integer> {
           .addKeyValue("queue", config.queueName())
           .addKeyValue("policySource", config.policies().toString())
           .addKeyValue("policies", policies.policies().size())
-          .addKeyValue("store", config.dataDir().resolve("sherlock.db").toString())
+          .addKeyValue(
+              "store",
+              config.store().kind() == SherlockConfig.Store.Kind.DYNAMODB
+                  ? "dynamodb:" + config.store().table()
+                  : config.dataDir().resolve("sherlock.db").toString())
           .addKeyValue("api", api.toString())
           .log();
       stop.await();
+      if (leaseLost.get()) {
+        // Changes stopped with the lease; a fresh start stands by for it like any replica.
+        LOG.warn(
+            "lost the lease to another replica: stopping (exit 3) to start again as a standby");
+        controller.close();
+        return 3;
+      }
       LOG.info("stopping: no new work; waiting for in-flight reconciles");
       controller.close();
       LOG.info("stopped");

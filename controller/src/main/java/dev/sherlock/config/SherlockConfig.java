@@ -27,6 +27,7 @@ import java.util.Optional;
  * @param sqsReceivers receivers long-polling the queue at once, ten messages each
  * @param findingsRetention findings older than this are pruned
  * @param store where sessions and findings are kept
+ * @param ha this replica's name, and the lease that elects the acting replica (shared store only)
  */
 public record SherlockConfig(
     Mode mode,
@@ -42,7 +43,8 @@ public record SherlockConfig(
     Duration sqsWait,
     int sqsReceivers,
     Duration findingsRetention,
-    Store store) {
+    Store store,
+    Ha ha) {
 
   public static final List<String> DEFAULT_SIDECAR_IMAGES =
       List.of(
@@ -100,6 +102,18 @@ public record SherlockConfig(
       SQLITE,
       DYNAMODB
     }
+  }
+
+  /**
+   * How replicas sharing a DynamoDB store elect the one that acts.
+   *
+   * @param replica this replica's name, unique among them
+   * @param leaseDuration how long the lease lasts without a heartbeat: the longest a failover waits
+   * @param heartbeat how often the holder renews it and the others look at it
+   */
+  public record Ha(String replica, Duration leaseDuration, Duration heartbeat) {
+    public static final Duration LEASE_DURATION = Duration.ofSeconds(20);
+    public static final Duration HEARTBEAT = Duration.ofSeconds(5);
   }
 
   public boolean dryRun() {

@@ -107,7 +107,26 @@ public final class SherlockConfigFactory {
                 .map(SherlockConfigFactory::storeKind)
                 .orElse(SherlockConfig.Store.DEFAULT.kind()),
             env.getProperty(
-                "sherlock.store.table", String.class, SherlockConfig.Store.DEFAULT.table())));
+                "sherlock.store.table", String.class, SherlockConfig.Store.DEFAULT.table())),
+        new SherlockConfig.Ha(
+            env.getProperty("sherlock.replica", String.class)
+                .orElseGet(SherlockConfigFactory::replica),
+            duration(env, "sherlock.lease.duration", SherlockConfig.Ha.LEASE_DURATION),
+            duration(env, "sherlock.lease.heartbeat", SherlockConfig.Ha.HEARTBEAT)));
+  }
+
+  /**
+   * A name for this process among the replicas: the host (a task's is its address) and a random
+   * part, since every container's process is PID 1.
+   */
+  private static String replica() {
+    String host;
+    try {
+      host = java.net.InetAddress.getLocalHost().getHostName();
+    } catch (java.io.IOException e) {
+      host = "replica";
+    }
+    return host + "-" + java.util.UUID.randomUUID().toString().substring(0, 6);
   }
 
   private static SherlockConfig.Store.Kind storeKind(String text) {

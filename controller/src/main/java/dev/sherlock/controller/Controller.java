@@ -7,6 +7,7 @@ import dev.sherlock.config.SherlockConfig;
 import dev.sherlock.finding.FindingKind;
 import dev.sherlock.finding.FindingPublisher;
 import dev.sherlock.finding.Findings;
+import dev.sherlock.ha.Leadership;
 import dev.sherlock.health.Dependencies;
 import dev.sherlock.metrics.SherlockMetrics;
 import dev.sherlock.policy.DebugPolicy;
@@ -34,11 +35,14 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
@@ -64,6 +68,9 @@ public final class Controller implements AutoCloseable {
   /** How long task events of a service in session are gathered before its reconcile. */
   private static final Duration EVENT_WINDOW = Duration.ofSeconds(1);
 
+  /** How often the acting replica looks for sessions changed through another replica's API. */
+  private static final Duration STORE_WATCH = Duration.ofSeconds(2);
+
   /** How soon a first resync that failed (ECS unreachable, denied) is tried again. */
   private static final Duration STARTUP_RETRY = Duration.ofSeconds(5);
 
@@ -86,6 +93,8 @@ public final class Controller implements AutoCloseable {
   private final SherlockMetrics metrics;
   private final Dependencies dependencies;
   private final ReadOrder order;
+  private final Leadership leadership;
+  private final List<Runnable> onLeaseLost = new CopyOnWriteArrayList<>();
   private final List<Thread> threads = new ArrayList<>();
   private final ReentrantLock[] eventStripes = new ReentrantLock[64];
   private final AtomicLong reconciles = new AtomicLong();
@@ -114,7 +123,8 @@ public final class Controller implements AutoCloseable {
       FindingStore findingStore,
       SherlockMetrics metrics,
       Dependencies dependencies,
-      ReadOrder order) {
+      ReadOrder order,
+      Leadership leadership) {
     this.config = config;
     this.policies = policies;
     this.events = events;
@@ -143,6 +153,7 @@ public final class Controller implements AutoCloseable {
             Duration.ofMillis(50),
             order);
     this.order = order;
+    this.leadership = leadership;
   }
 
   /**
@@ -150,6 +161,9 @@ public final class Controller implements AutoCloseable {
    * fleet and recovers from ECS what the store lacks. Only then do reconciles, git sessions and
    * events start - a reconcile before recovery would revert a session the store lost and ECS still
    * remembers - and the controller is ready.
+   *
+   * <p>With a shared store all that waits until this replica holds the lease; meanwhile it stands
+   * by, its policies loaded, serving the API from the store.
    */
   public synchronized void start() {
     running = true;
@@ -159,16 +173,30 @@ public final class Controller implements AutoCloseable {
     publisher.start();
     sessions.onChange(queue::add);
     policies.start();
-    threads.add(Thread.ofVirtual().name("sherlock-startup").start(this::startUp));
+    leadership.start(
+        () -> {
+          synchronized (this) {
+            if (running) {
+              threads.add(Thread.ofVirtual().name("sherlock-startup").start(this::startUp));
+            }
+          }
+        },
+        () -> onLeaseLost.forEach(Runnable::run));
     LOG.info(
-        "controller starting: {} policies, {} workers, resync every {}",
+        "controller starting: {} policies, {} workers, resync every {}, replica {} ({})",
         policies.policies().size(),
         config.workers(),
-        config.resyncInterval());
+        config.resyncInterval(),
+        leadership.replica(),
+        leadership.role().name().toLowerCase(java.util.Locale.ROOT));
   }
 
   private void startUp() {
     long began = System.nanoTime();
+    // Taken before the first resync reads the sessions: a change made elsewhere after this is the
+    // store watch's to see, one made before it the resync's.
+    long seenAt = sessions.changeStamp();
+    Map<String, Session> seen = leadership.role() == Leadership.Role.SOLE ? Map.of() : activeById();
     AtomicBoolean resynced = new AtomicBoolean();
     every(
         () -> {
@@ -197,6 +225,10 @@ public final class Controller implements AutoCloseable {
       // Triggers last: what they open must meet the cooldowns recovery gave back.
       threads.add(Thread.ofVirtual().name("sherlock-metrics").start(this::metricsLoop));
       events.start(this::onEvent);
+      if (leadership.role() != Leadership.Role.SOLE) {
+        threads.add(
+            Thread.ofVirtual().name("sherlock-store-watch").start(() -> watchStore(seen, seenAt)));
+      }
       progress = progress.done();
     }
     LOG.atInfo()
@@ -220,6 +252,65 @@ public final class Controller implements AutoCloseable {
 
   public Progress progress() {
     return progress;
+  }
+
+  /**
+   * Runs {@code listener} if this replica loses the lease it acted with. Its changes stop at once
+   * (every change passes the lease's fence); the process should then end, as Kubernetes'
+   * controllers do, and come back as a standby.
+   */
+  public void onLeaseLost(Runnable listener) {
+    onLeaseLost.add(listener);
+  }
+
+  /**
+   * With a shared store, sessions are opened, extended and ended through any replica's API: the
+   * acting replica looks at the active sessions every {@link #STORE_WATCH} and reconciles each
+   * service whose sessions another replica opened, extended or ended (its own changes are queued
+   * already), and takes up a drain begun elsewhere.
+   */
+  private void watchStore(Map<String, Session> before, long beforeAt) {
+    Map<String, Session> seen = new HashMap<>(before);
+    long[] seenAt = {beforeAt};
+    Instant[] next = {clock.instant().plus(STORE_WATCH)};
+    every(
+        () -> {
+          if (clock.instant().isBefore(next[0])) {
+            return;
+          }
+          next[0] = clock.instant().plus(STORE_WATCH);
+          try {
+            long nowAt = sessions.changeStamp();
+            Map<String, Session> now = activeById();
+            sessions.refreshDraining();
+            Set<String> ids = new HashSet<>(seen.keySet());
+            ids.addAll(now.keySet());
+            for (String id : ids) {
+              Session was = seen.get(id);
+              Session is = now.get(id);
+              boolean changed =
+                  was == null || is == null || !was.expiresAt().equals(is.expiresAt());
+              if (changed && !sessions.changedHereSince(id, seenAt[0])) {
+                queue.add(Objects.requireNonNullElse(is, was).serviceArn());
+              }
+            }
+            seen.clear();
+            seen.putAll(now);
+            sessions.forgetChangesBefore(seenAt[0]);
+            seenAt[0] = nowAt;
+          } catch (RuntimeException e) {
+            LOG.warn(
+                "the store could not be read for sessions changed elsewhere: {}",
+                UserError.oneLine(e));
+          }
+        },
+        () -> true);
+  }
+
+  private Map<String, Session> activeById() {
+    Map<String, Session> byId = new HashMap<>();
+    sessions.active().forEach(s -> byId.put(s.id(), s));
+    return byId;
   }
 
   /** Reconciles done so far (for tests and metrics). */
@@ -574,5 +665,6 @@ public final class Controller implements AutoCloseable {
     }
     threads.forEach(Thread::interrupt);
     publisher.close();
+    leadership.stop();
   }
 }

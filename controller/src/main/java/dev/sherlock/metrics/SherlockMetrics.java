@@ -91,6 +91,14 @@ public final class SherlockMetrics {
         .register(registry);
   }
 
+  /** The lease among replicas: {@code acquired} or {@code lost} by this one. */
+  public Counter leaseChanges(String change) {
+    return Counter.builder("sherlock.lease.changes")
+        .description("Times this replica acquired or lost the lease")
+        .tag("change", change)
+        .register(registry);
+  }
+
   public void reconciled(Duration took) {
     reconcile.record(took);
   }

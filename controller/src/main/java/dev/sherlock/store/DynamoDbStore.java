@@ -5,6 +5,7 @@ import static dev.sherlock.store.DynamoDbTables.ORDER;
 import static dev.sherlock.store.DynamoDbTables.index;
 
 import dev.sherlock.finding.Finding;
+import dev.sherlock.ha.LeaseTable;
 import dev.sherlock.session.CapacityChange;
 import dev.sherlock.session.Fleet;
 import dev.sherlock.session.ManagedRevision;
@@ -43,7 +44,7 @@ import software.amazon.awssdk.services.dynamodb.model.QueryResponse;
  *       and by kind, each ordered by time, for the API's filters and its cursor.
  * </ul>
  */
-public final class DynamoDbStore implements SessionStore, FindingStore {
+public final class DynamoDbStore implements SessionStore, FindingStore, LeaseTable {
   private static final AttributeValue ACTIVE = s("ACTIVE");
   private static final int BATCH_GET = 100;
 
@@ -452,6 +453,70 @@ public final class DynamoDbStore implements SessionStore, FindingStore {
 
   private static Finding finding(Map<String, AttributeValue> item) {
     return StoreJson.read(item.get("body").s(), Finding.class);
+  }
+
+  // --------------------------------------------------------------------------------- leases
+
+  @Override
+  public Optional<LeaseTable.Record> read(String lease) {
+    return get(tables.state(), Map.of("pk", s("lease#" + lease)))
+        .map(
+            item ->
+                new LeaseTable.Record(
+                    item.get("holder").s(),
+                    item.get("version").s(),
+                    Duration.ofMillis(Long.parseLong(item.get("durationMillis").n()))));
+  }
+
+  @Override
+  public boolean create(String lease, LeaseTable.Record record) {
+    return putLease(lease, record, "attribute_not_exists(pk)", Map.of());
+  }
+
+  @Override
+  public boolean replace(String lease, String expectedVersion, LeaseTable.Record record) {
+    return putLease(lease, record, "#version = :expected", Map.of(":expected", s(expectedVersion)));
+  }
+
+  @Override
+  public void release(String lease, String expectedVersion) {
+    try {
+      dynamo.deleteItem(
+          b ->
+              b.tableName(tables.state())
+                  .key(Map.of("pk", s("lease#" + lease)))
+                  .conditionExpression("#version = :expected")
+                  .expressionAttributeNames(Map.of("#version", "version"))
+                  .expressionAttributeValues(Map.of(":expected", s(expectedVersion))));
+    } catch (ConditionalCheckFailedException e) {
+      // someone else's by now
+    }
+  }
+
+  private boolean putLease(
+      String lease,
+      LeaseTable.Record record,
+      String condition,
+      Map<String, AttributeValue> conditionValues) {
+    Map<String, AttributeValue> item =
+        Map.of(
+            "pk", s("lease#" + lease),
+            "holder", s(record.holder()),
+            "version", s(record.version()),
+            "durationMillis", n(record.duration().toMillis()));
+    try {
+      dynamo.putItem(
+          b -> {
+            b.tableName(tables.state()).item(item).conditionExpression(condition);
+            if (!conditionValues.isEmpty()) {
+              b.expressionAttributeNames(Map.of("#version", "version"))
+                  .expressionAttributeValues(conditionValues);
+            }
+          });
+      return true;
+    } catch (ConditionalCheckFailedException e) {
+      return false;
+    }
   }
 
   // ------------------------------------------------------------------------------- plumbing

@@ -43,10 +43,14 @@ public record DynamoDbTables(String prefix) {
     return List.of(sessions(), findings(), state());
   }
 
-  private record Table(String name, String key, List<String> indexHashKeys) {}
+  /**
+   * One table: its key, and the hash keys of its indexes ({@code by-<hash key>}), each ranged by
+   * {@code order}.
+   */
+  public record Table(String name, String key, List<String> indexHashKeys) {}
 
-  /** Index names are their hash key's: {@code by-service}, {@code active}, ... */
-  private List<Table> layout() {
+  /** The tables as they are created (and as the CloudFormation template declares them). */
+  public List<Table> layout() {
     return List.of(
         new Table(sessions(), "id", List.of("serviceArn", "all", "active")),
         new Table(findings(), "id", List.of("day", "service", "kind")),

@@ -5,9 +5,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.sherlock.Sherlock;
 import dev.sherlock.install.Installer;
+import dev.sherlock.store.DynamoDbTables;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -77,6 +80,44 @@ class DeployTemplateTest {
                 .at("/detail/clusterArn/0/wildcard")
                 .asText()
                 .replace("mysfits-*", "${WatchedClusters}"));
+  }
+
+  /** The template's tables are those `sherlock install --store dynamodb` creates. */
+  @Test
+  void theSharedStoresTablesAreTheOnesInstallCreates() {
+    DynamoDbTables tables = new DynamoDbTables("${AWS::StackName}");
+    Map<String, JsonNode> inTemplate = new HashMap<>();
+    Template.ROOT
+        .path("Resources")
+        .forEach(
+            r -> {
+              if (r.path("Type").asText().equals("AWS::DynamoDB::Table")) {
+                inTemplate.put(r.at("/Properties/TableName").asText(), r.path("Properties"));
+              }
+            });
+    assertThat(inTemplate.keySet()).containsExactlyInAnyOrderElementsOf(tables.all());
+    for (DynamoDbTables.Table table : tables.layout()) {
+      JsonNode properties = inTemplate.get(table.name());
+      assertThat(properties.at("/KeySchema/0/AttributeName").asText()).isEqualTo(table.key());
+      assertThat(properties.path("BillingMode").asText()).isEqualTo("PAY_PER_REQUEST");
+      assertThat(
+              properties
+                  .at("/PointInTimeRecoverySpecification/PointInTimeRecoveryEnabled")
+                  .asBoolean())
+          .isTrue();
+      List<String> indexes = new ArrayList<>();
+      for (JsonNode index : properties.path("GlobalSecondaryIndexes")) {
+        indexes.add(index.path("IndexName").asText());
+        assertThat(index.at("/KeySchema/1/AttributeName").asText()).isEqualTo("order");
+        assertThat(index.at("/Projection/ProjectionType").asText()).isEqualTo("ALL");
+      }
+      assertThat(indexes)
+          .containsExactlyInAnyOrderElementsOf(
+              table.indexHashKeys().stream().map(k -> "by-" + k).toList());
+    }
+    assertThat(
+            inTemplate.get(tables.findings()).at("/TimeToLiveSpecification/AttributeName").asText())
+        .isEqualTo("expiresAt");
   }
 
   @Test

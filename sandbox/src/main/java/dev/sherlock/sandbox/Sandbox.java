@@ -425,12 +425,16 @@ public final class Sandbox implements AutoCloseable {
       }
       ArrayNode array = Json.array();
       for (CallLedger.Entry e : ledger.since(java.time.Instant.ofEpochMilli(since))) {
-        array
-            .addObject()
-            .put("at", e.at().toEpochMilli())
-            .put("service", e.key().service())
-            .put("operation", e.key().operation())
-            .put("outcome", e.key().outcome());
+        ObjectNode entry =
+            array
+                .addObject()
+                .put("at", e.at().toEpochMilli())
+                .put("service", e.key().service())
+                .put("operation", e.key().operation())
+                .put("outcome", e.key().outcome());
+        if (!e.subject().isEmpty()) {
+          entry.put("subject", e.subject());
+        }
       }
       ObjectNode json = Json.object();
       json.set("calls", array);

@@ -134,6 +134,35 @@ final class Launcher {
       return process.isAlive();
     }
 
+    /** SIGKILL: the process dies at once, in the middle of whatever it was doing. */
+    void kill() {
+      process.toHandle().destroyForcibly();
+    }
+
+    /** SIGSTOP, then SIGCONT: the process stands still, as a paused VM or a long GC would. */
+    void pause() {
+      signal("STOP");
+    }
+
+    void resume() {
+      signal("CONT");
+    }
+
+    private void signal(String name) {
+      try {
+        int code =
+            new ProcessBuilder("kill", "-" + name, Long.toString(process.pid())).start().waitFor();
+        if (code != 0) {
+          throw new AssertionError("kill -" + name + " " + process.pid() + " exited with " + code);
+        }
+      } catch (IOException e) {
+        throw new UncheckedIOException(e);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw new AssertionError(e);
+      }
+    }
+
     /** Waits until a line of stdout matches, and returns it. */
     String awaitLine(Predicate<String> matches, Duration atMost) {
       await(name + " prints the line expected; it printed " + out + " " + err)

@@ -22,7 +22,8 @@ class LeastPrivilegeIT {
           "events", "events",
           "monitoring", "cloudwatch",
           "logs", "logs",
-          "application-autoscaling", "application-autoscaling");
+          "application-autoscaling", "application-autoscaling",
+          "dynamodb", "dynamodb");
 
   /** Batch calls IAM authorizes as their single action (SQS's DeleteMessageBatch, for one). */
   private static final Map<String, String> AUTHORIZED_AS =

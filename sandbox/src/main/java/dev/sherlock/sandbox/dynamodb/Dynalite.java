@@ -35,22 +35,29 @@ final class Dynalite implements AutoCloseable {
 
   /**
    * {@code sandbox/dynamodb} of the repository this code runs from (the sandbox's classes, or the
-   * jar in workbench/target), unless {@value #HOME_PROPERTY} names another.
+   * jar in workbench/target) or is run in, unless {@value #HOME_PROPERTY} names another.
    */
   static Optional<Path> locate() {
     String configured = System.getProperty(HOME_PROPERTY, System.getenv("SHERLOCK_DYNAMODB_HOME"));
     if (configured != null && !configured.isBlank()) {
       return Optional.of(Path.of(configured));
     }
+    Optional<Path> fromCode = Optional.empty();
     try {
-      Path at = Path.of(Dynalite.class.getProtectionDomain().getCodeSource().getLocation().toURI());
-      for (Path dir = at; dir != null; dir = dir.getParent()) {
-        if (Files.isRegularFile(dir.resolve("sandbox/dynamodb/serve.js"))) {
-          return Optional.of(dir.resolve("sandbox/dynamodb"));
-        }
+      fromCode =
+          Optional.of(
+              Path.of(Dynalite.class.getProtectionDomain().getCodeSource().getLocation().toURI()));
+    } catch (URISyntaxException | SecurityException | NullPointerException e) {
+      // no code source to start from
+    }
+    return fromCode.flatMap(Dynalite::above).or(() -> above(Path.of("").toAbsolutePath()));
+  }
+
+  private static Optional<Path> above(Path start) {
+    for (Path dir = start; dir != null; dir = dir.getParent()) {
+      if (Files.isRegularFile(dir.resolve("sandbox/dynamodb/serve.js"))) {
+        return Optional.of(dir.resolve("sandbox/dynamodb"));
       }
-    } catch (URISyntaxException | SecurityException e) {
-      // no code source to start from: only the property can say
     }
     return Optional.empty();
   }

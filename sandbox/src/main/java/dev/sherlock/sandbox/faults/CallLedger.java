@@ -21,8 +21,11 @@ public final class CallLedger {
   /** One counted kind of call. */
   public record Key(String service, String operation, String outcome) {}
 
-  /** One call at the time the sandbox answered it. */
-  public record Entry(Instant at, Key key) {}
+  /**
+   * One call at the time the sandbox answered it, with what it was about: the service or the
+   * task-definition family it named (empty for calls that name neither).
+   */
+  public record Entry(Instant at, Key key, String subject) {}
 
   private final Map<Key, LongAdder> counts = new ConcurrentHashMap<>();
   private final Queue<Entry> entries = new ConcurrentLinkedQueue<>();
@@ -37,9 +40,13 @@ public final class CallLedger {
   }
 
   public void record(String service, String operation, String outcome) {
+    record(service, operation, outcome, "");
+  }
+
+  public void record(String service, String operation, String outcome, String subject) {
     Key key = new Key(service, operation, outcome);
     counts.computeIfAbsent(key, k -> new LongAdder()).increment();
-    entries.add(new Entry(clock.instant(), key));
+    entries.add(new Entry(clock.instant(), key, subject));
     if (kept.incrementAndGet() > MAX_ENTRIES && entries.poll() != null) {
       kept.decrementAndGet(); // a sandbox left running keeps the newest calls, not all of them
     }

@@ -183,12 +183,28 @@ public final class SandboxHttpServer implements AutoCloseable {
       } finally {
         world.unlock();
       }
-      ledger.record(service, operation, "ok");
+      ledger.record(service, operation, "ok", subject(request));
       return response;
     } catch (AwsException e) {
-      ledger.record(service, operation, e.code());
+      ledger.record(service, operation, e.code(), subject(request));
       throw e;
     }
+  }
+
+  /**
+   * What a call is about, for the ledger: the service or task-definition family it names, by name
+   * ({@code arn:...:service/shop/web} and {@code web:3} are both about {@code web}).
+   */
+  static String subject(JsonNode request) {
+    for (String field : new String[] {"service", "family", "taskDefinition"}) {
+      String value = request.path(field).asText("");
+      if (!value.isEmpty()) {
+        String name = value.substring(value.lastIndexOf('/') + 1);
+        int revision = name.indexOf(':');
+        return revision < 0 ? name : name.substring(0, revision);
+      }
+    }
+    return "";
   }
 
   private static void sleep(Duration latency) {
