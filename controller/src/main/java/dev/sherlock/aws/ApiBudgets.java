@@ -1,6 +1,7 @@
 package dev.sherlock.aws;
 
 import dev.sherlock.config.SherlockConfig;
+import dev.sherlock.metrics.SherlockMetrics;
 import jakarta.inject.Singleton;
 import java.time.Duration;
 import java.util.Map;
@@ -26,9 +27,11 @@ public final class ApiBudgets {
   private final Map<String, String> budgetOfOperation = new ConcurrentHashMap<>();
   private final CallCounter counter;
 
-  public ApiBudgets(SherlockConfig config, CallCounter counter) {
+  public ApiBudgets(SherlockConfig config, CallCounter counter, SherlockMetrics metrics) {
     this.config = config.aws();
     this.counter = counter;
+    // What AWS has been granting lately, per budget: the rate each adaptive budget converged on.
+    config.aws().budgets().keySet().forEach(b -> metrics.budgetRate(b, () -> budget(b).rate()));
   }
 
   AdaptiveBudget budget(String budget) {

@@ -103,6 +103,14 @@ public final class SherlockMetrics {
     reconcile.record(took);
   }
 
+  /** The calls per second one client-side budget allows now (sherlock.aws.budget.rate). */
+  public void budgetRate(String budget, Supplier<Number> rate) {
+    Gauge.builder("sherlock.aws.budget.rate", rate)
+        .description("Calls per second a client-side budget allows now")
+        .tag("budget", budget)
+        .register(registry);
+  }
+
   /** Gauges read their value when scraped. */
   public void gauge(String name, String description, Supplier<Number> value) {
     Gauge.builder(name, value).description(description).register(registry);

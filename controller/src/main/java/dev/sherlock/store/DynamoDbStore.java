@@ -28,7 +28,6 @@ import software.amazon.awssdk.services.dynamodb.model.BatchGetItemResponse;
 import software.amazon.awssdk.services.dynamodb.model.ConditionalCheckFailedException;
 import software.amazon.awssdk.services.dynamodb.model.KeysAndAttributes;
 import software.amazon.awssdk.services.dynamodb.model.QueryRequest;
-import software.amazon.awssdk.services.dynamodb.model.QueryResponse;
 
 /**
  * The shared store of several replicas ({@code sherlock run --store dynamodb}): the tables of
@@ -360,47 +359,20 @@ public final class DynamoDbStore implements SessionStore, FindingStore, LeaseTab
       Predicate<Map<String, AttributeValue>> matches,
       int limit,
       List<Finding> found) {
-    Map<String, String> names = new HashMap<>(Map.of("#h", hashKey));
-    Map<String, AttributeValue> values = new HashMap<>(Map.of(":h", value));
-    String condition = "#h = :h";
-    if (before.isPresent()) {
-      condition += " AND #o < :before";
-      names.put("#o", ORDER);
-      values.put(":before", s(before.get()));
-    } else if (since.isPresent()) {
-      condition += " AND #o >= :since";
-      names.put("#o", ORDER);
-      values.put(":since", s(since.get()));
-    }
-    QueryRequest.Builder request =
-        QueryRequest.builder()
-            .tableName(tables.findings())
-            .indexName(index(hashKey))
-            .keyConditionExpression(condition)
-            .expressionAttributeNames(names)
-            .expressionAttributeValues(values)
-            .scanIndexForward(false);
-    Map<String, AttributeValue> start = null;
-    do {
-      QueryResponse page =
-          dynamo.query(
-              request.exclusiveStartKey(start).limit(Math.max(limit - found.size(), 10)).build());
-      for (Map<String, AttributeValue> item : page.items()) {
-        if (since.isPresent() && item.get(ORDER).s().compareTo(since.get()) < 0) {
-          return; // older than asked for, and so is everything after it
-        }
-        if (matches.test(item)) {
-          found.add(finding(item));
-          if (found.size() >= limit) {
-            return;
-          }
+    Optional<Range> range =
+        before.map(b -> new Range("<", b)).or(() -> since.map(v -> new Range(">=", v)));
+    for (Map<String, AttributeValue> item :
+        partition(tables.findings(), hashKey, value, range, false, Math.max(limit, 10))) {
+      if (since.isPresent() && item.get(ORDER).s().compareTo(since.get()) < 0) {
+        return; // older than asked for, and so is everything after it
+      }
+      if (matches.test(item)) {
+        found.add(finding(item));
+        if (found.size() >= limit) {
+          return;
         }
       }
-      start =
-          page.hasLastEvaluatedKey() && !page.lastEvaluatedKey().isEmpty()
-              ? page.lastEvaluatedKey()
-              : null;
-    } while (start != null);
+    }
   }
 
   /**
@@ -425,24 +397,8 @@ public final class DynamoDbStore implements SessionStore, FindingStore, LeaseTab
   private List<Map<String, AttributeValue>> keysOf(
       String table, String hashKey, AttributeValue value, String before) {
     List<Map<String, AttributeValue>> keys = new ArrayList<>();
-    Map<String, AttributeValue> start = null;
-    do {
-      Map<String, AttributeValue> from = start;
-      QueryResponse page =
-          dynamo.query(
-              b ->
-                  b.tableName(table)
-                      .indexName(index(hashKey))
-                      .keyConditionExpression("#h = :h AND #o < :before")
-                      .expressionAttributeNames(Map.of("#h", hashKey, "#o", ORDER))
-                      .expressionAttributeValues(Map.of(":h", value, ":before", s(before)))
-                      .exclusiveStartKey(from));
-      keys.addAll(page.items());
-      start =
-          page.hasLastEvaluatedKey() && !page.lastEvaluatedKey().isEmpty()
-              ? page.lastEvaluatedKey()
-              : null;
-    } while (start != null);
+    partition(table, hashKey, value, Optional.of(new Range("<", before)), true, 100)
+        .forEach(keys::add);
     return keys;
   }
 
@@ -543,39 +499,56 @@ public final class DynamoDbStore implements SessionStore, FindingStore, LeaseTab
       int limit) {
     String keyName = table.equals(tables.state()) ? "pk" : "id";
     List<Map<String, AttributeValue>> keys = new ArrayList<>();
-    Map<String, AttributeValue> start = null;
-    do {
-      Map<String, String> names = new HashMap<>(Map.of("#h", hashKey));
-      Map<String, AttributeValue> values = new HashMap<>(Map.of(":h", value));
-      String condition = "#h = :h";
-      if (from.isPresent()) {
-        condition += " AND #o >= :from";
-        names.put("#o", ORDER);
-        values.put(":from", s(from.get()));
+    for (Map<String, AttributeValue> item :
+        partition(
+            table,
+            hashKey,
+            value,
+            from.map(f -> new Range(">=", f)),
+            forward,
+            limit > 0 ? limit : 100)) {
+      keys.add(Map.of(keyName, item.get(keyName)));
+      if (limit > 0 && keys.size() >= limit) {
+        break;
       }
-      QueryRequest.Builder request =
-          QueryRequest.builder()
-              .tableName(table)
-              .indexName(index(hashKey))
-              .keyConditionExpression(condition)
-              .expressionAttributeNames(names)
-              .expressionAttributeValues(values)
-              .projectionExpression("#k")
-              .scanIndexForward(forward)
-              .exclusiveStartKey(start);
-      names.put("#k", keyName);
-      request.expressionAttributeNames(names);
-      if (limit > 0) {
-        request.limit(limit - keys.size());
-      }
-      QueryResponse page = dynamo.query(request.build());
-      page.items().forEach(item -> keys.add(Map.of(keyName, item.get(keyName))));
-      start =
-          page.hasLastEvaluatedKey() && !page.lastEvaluatedKey().isEmpty()
-              ? page.lastEvaluatedKey()
-              : null;
-    } while (start != null && (limit == 0 || keys.size() < limit));
+    }
     return consistentGet(table, keyName, keys);
+  }
+
+  /** A bound on an index's {@code order}: {@code <} or {@code >=} a value. */
+  private record Range(String operator, String bound) {}
+
+  /**
+   * The items of one index partition in {@code order}, fetched a page at a time as they are
+   * iterated: a reader that stops early reads no further page.
+   */
+  private Iterable<Map<String, AttributeValue>> partition(
+      String table,
+      String hashKey,
+      AttributeValue value,
+      Optional<Range> range,
+      boolean forward,
+      int pageSize) {
+    Map<String, String> names = new HashMap<>(Map.of("#h", hashKey));
+    Map<String, AttributeValue> values = new HashMap<>(Map.of(":h", value));
+    String condition = "#h = :h";
+    if (range.isPresent()) {
+      condition += " AND #o " + range.get().operator() + " :bound";
+      names.put("#o", ORDER);
+      values.put(":bound", s(range.get().bound()));
+    }
+    return dynamo
+        .queryPaginator(
+            QueryRequest.builder()
+                .tableName(table)
+                .indexName(index(hashKey))
+                .keyConditionExpression(condition)
+                .expressionAttributeNames(names)
+                .expressionAttributeValues(values)
+                .scanIndexForward(forward)
+                .limit(pageSize)
+                .build())
+        .items();
   }
 
   /** BatchGetItem with strongly consistent reads, in the order of {@code keys}. */

@@ -5,21 +5,19 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.sherlock.ha.Leadership;
 import dev.sherlock.policy.DebugPolicy;
 import dev.sherlock.session.Session;
+import dev.sherlock.session.TestSessions;
 import dev.sherlock.source.PolicySource;
 import dev.sherlock.store.DynamoDbStore;
 import dev.sherlock.store.DynamoDbTables;
+import dev.sherlock.store.TestDynamoDb;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Map;
-import java.util.Optional;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
-import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
-import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 
 /**
@@ -47,13 +45,7 @@ class SharedStoreIT {
                 "sherlock.lease.duration", "4s",
                 "sherlock.lease.heartbeat", "1s"));
     world.policy("crashloop.yaml", ControllerWorld.CRASH_LOOP_POLICY);
-    dynamo =
-        DynamoDbClient.builder()
-            .endpointOverride(world.sandbox.endpoint())
-            .region(Region.US_EAST_1)
-            .credentialsProvider(
-                StaticCredentialsProvider.create(AwsBasicCredentials.create("test", "test")))
-            .build();
+    dynamo = TestDynamoDb.client(world.sandbox);
     DynamoDbTables tables = new DynamoDbTables("shared");
     tables.create(dynamo);
     elsewhere = new DynamoDbStore(dynamo, tables, world.sandbox.clock(), Duration.ofDays(30));
@@ -80,26 +72,14 @@ class SharedStoreIT {
             .orElseThrow();
     Instant now = world.sandbox.now();
     Session opened =
-        new Session(
+        TestSessions.active(
             "s-elsewhere",
             policy.name(),
             policy.spec().actions(),
-            "mysfits",
             SERVICE_ARN,
-            "like-service",
             Session.Origin.MANUAL,
-            "opened through another replica",
-            Session.State.ACTIVE,
             now,
-            now.plus(Duration.ofMinutes(30)),
-            Optional.empty(),
-            Optional.empty(),
-            false,
-            Optional.empty(),
-            Optional.empty(),
-            Optional.empty(),
-            false,
-            false);
+            Duration.ofMinutes(30));
     elsewhere.save(opened);
     awaitAdvancing(() -> world.runningRevision("like-service").equals("like-service:2"));
 

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.sherlock.sandbox.Sandbox;
 import dev.sherlock.store.DynamoDbStore;
 import dev.sherlock.store.DynamoDbTables;
+import dev.sherlock.store.TestDynamoDb;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -15,9 +16,6 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
-import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
-import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 
 /**
@@ -40,13 +38,7 @@ class LeaseIT {
   @BeforeAll
   static void start() {
     sandbox = Sandbox.builder().virtualClock(Instant.parse("2026-11-25T12:00:00Z")).start();
-    dynamo =
-        DynamoDbClient.builder()
-            .endpointOverride(sandbox.endpoint())
-            .region(Region.US_EAST_1)
-            .credentialsProvider(
-                StaticCredentialsProvider.create(AwsBasicCredentials.create("test", "test")))
-            .build();
+    dynamo = TestDynamoDb.client(sandbox);
   }
 
   @AfterAll

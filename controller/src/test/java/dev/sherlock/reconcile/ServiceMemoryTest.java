@@ -3,6 +3,8 @@ package dev.sherlock.reconcile;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.sherlock.session.Session;
+import dev.sherlock.session.TestSessions;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
@@ -42,26 +44,14 @@ class ServiceMemoryTest {
   }
 
   private static Session ended(String id, Session.Origin origin) {
-    return new Session(
+    return TestSessions.active(
             id,
             "debug-logs",
             List.of(),
-            "fleet",
             "arn:aws:ecs:us-east-1:123456789012:service/fleet/svc-00001",
-            "svc-00001",
             origin,
-            "test",
-            Session.State.ACTIVE,
             OPENED,
-            OPENED.plusSeconds(3600),
-            Optional.empty(),
-            Optional.empty(),
-            false,
-            Optional.empty(),
-            Optional.empty(),
-            Optional.empty(),
-            false,
-            false)
+            Duration.ofHours(1))
         .withState(Session.State.ENDED, ENDED, "ended by hand");
   }
 }

@@ -8,9 +8,6 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
-import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
-import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.dynamodb.model.PointInTimeRecoveryStatus;
 import software.amazon.awssdk.services.dynamodb.model.TimeToLiveStatus;
@@ -29,13 +26,7 @@ class DynamoDbStoreIT extends StoreContract {
   @BeforeAll
   static void start() {
     sandbox = Sandbox.builder().virtualClock(NOW).start();
-    dynamo =
-        DynamoDbClient.builder()
-            .endpointOverride(sandbox.endpoint())
-            .region(Region.US_EAST_1)
-            .credentialsProvider(
-                StaticCredentialsProvider.create(AwsBasicCredentials.create("test", "test")))
-            .build();
+    dynamo = TestDynamoDb.client(sandbox);
   }
 
   @AfterAll

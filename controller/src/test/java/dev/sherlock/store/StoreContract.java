@@ -9,6 +9,7 @@ import dev.sherlock.session.CapacityChange;
 import dev.sherlock.session.Fleet;
 import dev.sherlock.session.ManagedRevision;
 import dev.sherlock.session.Session;
+import dev.sherlock.session.TestSessions;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -200,26 +201,14 @@ abstract class StoreContract {
   }
 
   static Session session(String id, String serviceArn, Instant openedAt) {
-    return new Session(
+    return TestSessions.active(
         id,
         "debug-logs",
         List.of(),
-        "shop",
         serviceArn,
-        serviceArn.substring(serviceArn.lastIndexOf('/') + 1),
         Session.Origin.MANUAL,
-        "test",
-        Session.State.ACTIVE,
         openedAt,
-        openedAt.plusSeconds(3600),
-        Optional.empty(),
-        Optional.empty(),
-        false,
-        Optional.empty(),
-        Optional.empty(),
-        Optional.empty(),
-        false,
-        false);
+        Duration.ofHours(1));
   }
 
   private static Fleet fleet(String id, Instant openedAt) {

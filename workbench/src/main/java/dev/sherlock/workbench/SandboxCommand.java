@@ -24,7 +24,7 @@ import picocli.CommandLine.Option;
 @Command(
     name = "sandbox",
     description =
-        "Run the local AWS control plane (ECS, Auto Scaling, EventBridge, CloudWatch, Logs, SQS).")
+        "Run the local AWS control plane (ECS, Auto Scaling, EventBridge, CloudWatch, Logs, SQS, DynamoDB).")
 public final class SandboxCommand implements Callable<Integer> {
   /** Worlds the sandbox can start with. */
   public enum Seed {
@@ -127,7 +127,7 @@ public final class SandboxCommand implements Callable<Integer> {
     sandbox.calls().reset(); // so the ledger holds the callers' calls only
     String endpoint = sandbox.endpoint().toString();
     out.printf(
-        "Sherlock sandbox on %s: ECS, Application Auto Scaling, EventBridge, CloudWatch, CloudWatch Logs, SQS%n",
+        "Sherlock sandbox on %s: ECS, Application Auto Scaling, EventBridge, CloudWatch, CloudWatch Logs, SQS, DynamoDB%n",
         endpoint);
     switch (seed) {
       case mysfits ->

@@ -103,7 +103,10 @@ class DaemonIT {
           .isEqualTo("UP");
       assertThat(get(api + "/health/liveness").statusCode()).isEqualTo(200);
       assertThat(get(api + "/metrics").body())
-          .contains("sherlock_findings_total", "sherlock_sessions_active");
+          .contains(
+              "sherlock_findings_total",
+              "sherlock_sessions_active",
+              "sherlock_aws_budget_rate{budget=\"ecs.service-modify\"");
 
       // The incident session declared in git (policies/inc-4711.yaml) opens, logged as JSON.
       daemon.awaitLine(
