@@ -195,7 +195,6 @@ public final class Controller implements AutoCloseable {
     long began = System.nanoTime();
     // Taken before the first resync reads the sessions: a change made elsewhere after this is the
     // store watch's to see, one made before it the resync's.
-    long seenAt = sessions.changeStamp();
     Map<String, Session> seen = leadership.role() == Leadership.Role.SOLE ? Map.of() : activeById();
     AtomicBoolean resynced = new AtomicBoolean();
     every(
@@ -226,8 +225,7 @@ public final class Controller implements AutoCloseable {
       threads.add(Thread.ofVirtual().name("sherlock-metrics").start(this::metricsLoop));
       events.start(this::onEvent);
       if (leadership.role() != Leadership.Role.SOLE) {
-        threads.add(
-            Thread.ofVirtual().name("sherlock-store-watch").start(() -> watchStore(seen, seenAt)));
+        threads.add(Thread.ofVirtual().name("sherlock-store-watch").start(() -> watchStore(seen)));
       }
       progress = progress.done();
     }
@@ -266,12 +264,12 @@ public final class Controller implements AutoCloseable {
   /**
    * With a shared store, sessions are opened, extended and ended through any replica's API: the
    * acting replica looks at the active sessions every {@link #STORE_WATCH} and reconciles each
-   * service whose sessions another replica opened, extended or ended (its own changes are queued
-   * already), and takes up a drain begun elsewhere.
+   * service whose active sessions changed, and takes up a drain begun elsewhere. Its own changes
+   * are queued again too: cheap, and an index that had not yet shown a new session to the first
+   * reconcile shows it to this one.
    */
-  private void watchStore(Map<String, Session> before, long beforeAt) {
+  private void watchStore(Map<String, Session> before) {
     Map<String, Session> seen = new HashMap<>(before);
-    long[] seenAt = {beforeAt};
     Instant[] next = {clock.instant().plus(STORE_WATCH)};
     every(
         () -> {
@@ -280,9 +278,10 @@ public final class Controller implements AutoCloseable {
           }
           next[0] = clock.instant().plus(STORE_WATCH);
           try {
-            long nowAt = sessions.changeStamp();
             Map<String, Session> now = activeById();
-            sessions.refreshDraining();
+            if (sessions.refreshDraining()) {
+              sessions.touched().forEach(queue::add);
+            }
             Set<String> ids = new HashSet<>(seen.keySet());
             ids.addAll(now.keySet());
             for (String id : ids) {
@@ -290,14 +289,12 @@ public final class Controller implements AutoCloseable {
               Session is = now.get(id);
               boolean changed =
                   was == null || is == null || !was.expiresAt().equals(is.expiresAt());
-              if (changed && !sessions.changedHereSince(id, seenAt[0])) {
+              if (changed) {
                 queue.add(Objects.requireNonNullElse(is, was).serviceArn());
               }
             }
             seen.clear();
             seen.putAll(now);
-            sessions.forgetChangesBefore(seenAt[0]);
-            seenAt[0] = nowAt;
           } catch (RuntimeException e) {
             LOG.warn(
                 "the store could not be read for sessions changed elsewhere: {}",

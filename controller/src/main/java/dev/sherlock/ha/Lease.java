@@ -37,7 +37,7 @@ public final class Lease {
 
   private volatile boolean held;
   private volatile long validUntil;
-  private String version;
+  private volatile String version;
   private Optional<LeaseTable.Record> lastSeen = Optional.empty();
   private String observedVersion;
   private long observedSince;
@@ -74,7 +74,7 @@ public final class Lease {
   private Change renew(long started) {
     String next = UUID.randomUUID().toString();
     try {
-      if (table.replace(name, version, new LeaseTable.Record(me, next, duration))) {
+      if (table.replace(name, version, new LeaseTable.Record(me, next, duration)) || wrote(next)) {
         version = next;
         validUntil = started + duration.toNanos();
         return Change.NONE;
@@ -93,27 +93,38 @@ public final class Lease {
 
   private Change contend(long started) {
     Optional<LeaseTable.Record> current = table.read(name);
+    // Timed from the answer, not the question: the version seen may have been written while the
+    // read was on its way, and the wait must not start before it was.
+    long seenAt = nanoTime.getAsLong();
     lastSeen = current;
     String next = UUID.randomUUID().toString();
     LeaseTable.Record mine = new LeaseTable.Record(me, next, duration);
     if (current.isEmpty()) {
-      return table.create(name, mine) ? acquired(started, next) : Change.NONE;
+      return table.create(name, mine) || wrote(next) ? acquired(started, next) : Change.NONE;
     }
     LeaseTable.Record record = current.get();
     if (!record.version().equals(observedVersion)) {
       observedVersion = record.version();
-      observedSince = started;
+      observedSince = seenAt;
       return Change.NONE;
     }
-    if (started - observedSince < record.duration().toNanos()) {
+    if (seenAt - observedSince < record.duration().toNanos()) {
       return Change.NONE;
     }
     // The same version for a whole lease duration: its holder is gone, or cannot reach the table.
-    if (table.replace(name, record.version(), mine)) {
+    if (table.replace(name, record.version(), mine) || wrote(next)) {
       return acquired(started, next);
     }
     observedVersion = null;
     return Change.NONE;
+  }
+
+  /**
+   * Whether the lease holds the version this replica just tried to write: a write whose answer was
+   * lost, and whose retry then failed its own condition, still took effect.
+   */
+  private boolean wrote(String next) {
+    return table.read(name).map(r -> r.version().equals(next)).orElse(false);
   }
 
   private Change acquired(long started, String next) {

@@ -74,8 +74,11 @@ public final class LeaseLeadership implements Leadership {
         replica,
         duration,
         heartbeat);
+    // A platform thread: the heartbeat must not wait for a carrier that pinned virtual threads
+    // hold (monitors on JDK 21), or the lease runs out under load.
     thread =
-        Thread.ofVirtual()
+        Thread.ofPlatform()
+            .daemon()
             .name("sherlock-lease")
             .start(
                 () -> {
@@ -111,6 +114,12 @@ public final class LeaseLeadership implements Leadership {
     running = false;
     if (thread != null) {
       thread.interrupt();
+      try {
+        // A look in progress could take the lease after this; wait it out, then give it up.
+        thread.join(heartbeat.multipliedBy(4));
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
     }
     lease.release();
   }

@@ -23,7 +23,6 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Consumer;
 
 /**
@@ -86,17 +85,6 @@ public final class Sessions {
    * {@link #drain} changes it.
    */
   private volatile boolean draining;
-
-  /**
-   * Sessions this replica opened, extended or ended, each with the {@link #changes} stamp taken
-   * after its write: what the acting replica's store watch need not queue again.
-   */
-  private final Map<String, Long> changedHere = new ConcurrentHashMap<>();
-
-  private final AtomicLong changes = new AtomicLong();
-
-  /** At most this many marks are kept: a standby, whose marks no watch consumes, stays small. */
-  private static final int MAX_MARKS = 10_000;
 
   private final Deque<Instant> mutations = new ArrayDeque<>();
 
@@ -254,7 +242,6 @@ public final class Sessions {
             false,
             false);
     store.save(session);
-    markChangedHere(session.id());
     var evidence =
         Findings.evidence()
             .put("reason", request.reason())
@@ -305,7 +292,6 @@ public final class Sessions {
               if (!store.saveIfActive(extended)) {
                 return null; // ended meanwhile
               }
-              markChangedHere(id);
               onChange.accept(s.serviceArn());
               return extended;
             });
@@ -344,37 +330,17 @@ public final class Sessions {
     return draining;
   }
 
-  /** Takes up a drain another replica began (shared store): sessions are refused from now on. */
-  public void refreshDraining() {
+  /**
+   * Takes up a drain another replica began (shared store): sessions are refused from now on.
+   *
+   * @return whether the drain is new here (then every service Sherlock touched needs a reconcile)
+   */
+  public boolean refreshDraining() {
     if (!draining && store.draining()) {
       draining = true;
+      return true;
     }
-  }
-
-  private void markChangedHere(String id) {
-    if (changedHere.size() >= MAX_MARKS) {
-      changedHere.clear(); // the watch then queues a few services once more: harmless
-    }
-    changedHere.put(id, changes.incrementAndGet());
-  }
-
-  /** A stamp to take before reading the store, for {@link #changedHereSince}. */
-  public long changeStamp() {
-    return changes.incrementAndGet();
-  }
-
-  /**
-   * Whether this replica changed the session after {@code stamp} (so it has queued its service
-   * already, and the store watch need not).
-   */
-  public boolean changedHereSince(String id, long stamp) {
-    Long at = changedHere.get(id);
-    return at != null && at > stamp;
-  }
-
-  /** Forgets the marks of changes before {@code stamp}: the store read after it shows them. */
-  public void forgetChangesBefore(long stamp) {
-    changedHere.values().removeIf(at -> at < stamp);
+    return false;
   }
 
   /** Ends an active session; the service's next reconcile reverts what it did. */
@@ -386,7 +352,6 @@ public final class Sessions {
         .filter(store::saveIfActive)
         .map(
             ended -> {
-              markChangedHere(ended.id());
               findings.record(
                   FindingKind.SessionEnded,
                   subject(ended),
@@ -403,7 +368,6 @@ public final class Sessions {
     if (!store.saveIfActive(failed)) {
       return; // it ended meanwhile: ended is terminal, and so is its record
     }
-    markChangedHere(failed.id());
     findings.record(
         FindingKind.SessionFailed,
         subject(failed),

@@ -8,6 +8,7 @@ import software.amazon.awssdk.core.waiters.WaiterOverrideConfiguration;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.dynamodb.model.AttributeDefinition;
 import software.amazon.awssdk.services.dynamodb.model.BillingMode;
+import software.amazon.awssdk.services.dynamodb.model.ContinuousBackupsUnavailableException;
 import software.amazon.awssdk.services.dynamodb.model.GlobalSecondaryIndex;
 import software.amazon.awssdk.services.dynamodb.model.KeySchemaElement;
 import software.amazon.awssdk.services.dynamodb.model.KeyType;
@@ -98,10 +99,7 @@ public record DynamoDbTables(String prefix) {
     }
     for (Table table : layout()) {
       dynamo.waiter().waitUntilTableExists(b -> b.tableName(table.name()), DynamoDbTables::poll);
-      dynamo.updateContinuousBackups(
-          b ->
-              b.tableName(table.name())
-                  .pointInTimeRecoverySpecification(p -> p.pointInTimeRecoveryEnabled(true)));
+      enableRecovery(dynamo, table.name());
     }
     TimeToLiveStatus ttl =
         dynamo
@@ -115,6 +113,32 @@ public record DynamoDbTables(String prefix) {
                   .timeToLiveSpecification(t -> t.enabled(true).attributeName(EXPIRES_AT)));
     }
     return created;
+  }
+
+  /**
+   * Point-in-time recovery, which DynamoDB refuses for a while after a table turns active
+   * (ContinuousBackupsUnavailableException): asked again, a few seconds apart, for up to a minute.
+   */
+  private static void enableRecovery(DynamoDbClient dynamo, String table) {
+    for (int attempt = 1; ; attempt++) {
+      try {
+        dynamo.updateContinuousBackups(
+            b ->
+                b.tableName(table)
+                    .pointInTimeRecoverySpecification(p -> p.pointInTimeRecoveryEnabled(true)));
+        return;
+      } catch (ContinuousBackupsUnavailableException e) {
+        if (attempt == 20) {
+          throw e;
+        }
+        try {
+          Thread.sleep(3000); // DynamoDB's own pace: a backoff, not a wait for a state we can poll
+        } catch (InterruptedException interrupted) {
+          Thread.currentThread().interrupt();
+          throw e;
+        }
+      }
+    }
   }
 
   /** Whether every table is there: what {@code sherlock run --store dynamodb} checks first. */

@@ -130,6 +130,8 @@ class DeployTemplateTest {
     CommandLine.ParseResult parsed =
         new CommandLine(Sherlock.class).parseArgs(command.toArray(String[]::new));
     assertThat(parsed.subcommand().commandSpec().name()).isEqualTo("run");
+    // The store follows the Store parameter, its tables the stack's name.
+    assertThat(String.join(" ", command)).contains("--store Store --table AWS::StackName");
 
     List<String> health = new ArrayList<>();
     container.at("/HealthCheck/Command").forEach(c -> health.add(c.asText()));

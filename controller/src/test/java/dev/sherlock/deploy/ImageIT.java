@@ -109,8 +109,19 @@ class ImageIT {
     }
     String port = Integer.toString(freePort());
     // What Fargate knows and this machine lacks: the stack's names and the VPC's address.
+    // (The Store parameter at its default, sqlite; the stack's name for the tables it then lacks.)
     Map<String, String> stack =
-        Map.of("Queue.QueueName", queue, "0.0.0.0", "127.0.0.1", "8080", port);
+        Map.of(
+            "Queue.QueueName",
+            queue,
+            "0.0.0.0",
+            "127.0.0.1",
+            "8080",
+            port,
+            "Store",
+            "sqlite",
+            "AWS::StackName",
+            "sherlock");
     List<String> command = new ArrayList<>();
     container.path("Command").forEach(c -> command.add(stack.getOrDefault(c.asText(), c.asText())));
     // The sandbox stands in for AWS's endpoints.

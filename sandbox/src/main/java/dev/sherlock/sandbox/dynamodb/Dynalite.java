@@ -88,6 +88,7 @@ final class Dynalite implements AutoCloseable {
               new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8));
       String line = CompletableFuture.supplyAsync(() -> readLine(out)).get(20, TimeUnit.SECONDS);
       if (line == null || !line.startsWith("port ")) {
+        process.destroyForcibly();
         throw new IllegalStateException("dynalite did not start: " + line);
       }
       endpoint = URI.create("http://127.0.0.1:" + line.substring("port ".length()).trim() + "/");
