@@ -1,0 +1,125 @@
+package dev.sherlock.blackbox;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.net.URI;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
+import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
+import software.amazon.awssdk.regions.Region;
+import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
+
+/**
+ * The store's commands as a user types them against {@code ./sherlock sandbox}: {@code install
+ * --store dynamodb} creates the tables, {@code run} refuses to start without them, and {@code
+ * uninstall} keeps the store unless {@code --delete-data}, for DynamoDB and SQLite alike.
+ */
+class StoreCommandsIT {
+  private static final Pattern SANDBOX_AT = Pattern.compile("Sherlock sandbox on (http://\\S+):");
+  private static final Launcher SHERLOCK = new Launcher();
+  private static Launcher.Running sandbox;
+  private static String endpoint;
+  private static DynamoDbClient dynamo;
+
+  @TempDir Path dir;
+
+  @BeforeAll
+  static void startSandbox() {
+    sandbox = SHERLOCK.start("sandbox", "--seed", "mysfits", "--port", "0");
+    Matcher at =
+        SANDBOX_AT.matcher(
+            sandbox.awaitLine(l -> SANDBOX_AT.matcher(l).find(), Duration.ofMinutes(1)));
+    assertThat(at.find()).isTrue();
+    endpoint = at.group(1);
+    dynamo =
+        DynamoDbClient.builder()
+            .endpointOverride(URI.create(endpoint))
+            .region(Region.US_EAST_1)
+            .credentialsProvider(
+                StaticCredentialsProvider.create(AwsBasicCredentials.create("t", "t")))
+            .build();
+  }
+
+  @AfterAll
+  static void stopSandbox() {
+    dynamo.close();
+    sandbox.close();
+  }
+
+  private static String[] aws(String command, String... more) {
+    List<String> args =
+        new ArrayList<>(
+            List.of(
+                command, "--endpoint", endpoint, "--region", "us-east-1", "--queue", "store-q"));
+    args.addAll(List.of(more));
+    return args.toArray(String[]::new);
+  }
+
+  private static List<String> tables() {
+    return dynamo.listTables().tableNames();
+  }
+
+  @Test
+  void theDynamoDbStoreIsInstalledRequiredByRunAndKeptUnlessDeleted() {
+    Launcher.Exit missing = SHERLOCK.run(aws("run", "--store", "dynamodb", "--table", "absent"));
+    assertThat(missing.code()).isEqualTo(1);
+    assertThat(missing.errText())
+        .contains(
+            "the store's DynamoDB tables absent-sessions, absent-findings, absent-state do not"
+                + " exist; run `sherlock install --store dynamodb --table absent`");
+    DaemonIT.assertNoStackTrace(missing);
+
+    Launcher.Exit install = SHERLOCK.run(aws("install", "--store", "dynamodb", "--table", "kept"));
+    assertThat(install.code()).as(install.errText()).isZero();
+    assertThat(install.outText())
+        .contains(
+            "tables kept-sessions, kept-findings, kept-state (created kept-sessions,"
+                + " kept-findings, kept-state;");
+    Launcher.Exit again = SHERLOCK.run(aws("install", "--store", "dynamodb", "--table", "kept"));
+    assertThat(again.outText()).contains("(there already;");
+
+    Launcher.Exit uninstall =
+        SHERLOCK.run(aws("uninstall", "--store", "dynamodb", "--table", "kept"));
+    assertThat(uninstall.code()).as(uninstall.errText()).isZero();
+    assertThat(uninstall.outText())
+        .contains(
+            "kept tables kept-sessions, kept-findings, kept-state (--delete-data deletes them)");
+    assertThat(tables()).contains("kept-sessions", "kept-findings", "kept-state");
+
+    Launcher.Exit deleted =
+        SHERLOCK.run(aws("uninstall", "--store", "dynamodb", "--table", "kept", "--delete-data"));
+    assertThat(deleted.code()).as(deleted.errText()).isZero();
+    assertThat(deleted.outText()).contains("deleted kept-sessions, kept-findings, kept-state");
+    assertThat(tables()).doesNotContain("kept-sessions", "kept-findings", "kept-state");
+  }
+
+  @Test
+  void theSqliteStoreIsKeptUnlessDeleted() throws Exception {
+    Path data = Files.createDirectories(dir.resolve("data"));
+    Path db = Files.writeString(data.resolve("sherlock.db"), "sessions");
+    Files.writeString(data.resolve("sherlock.db-wal"), "log");
+    assertThat(SHERLOCK.run(aws("install")).code()).isZero();
+
+    Launcher.Exit kept = SHERLOCK.run(aws("uninstall", "--data-dir", data.toString()));
+    assertThat(kept.code()).as(kept.errText()).isZero();
+    assertThat(db).exists();
+
+    assertThat(SHERLOCK.run(aws("install")).code()).isZero();
+    Launcher.Exit deleted =
+        SHERLOCK.run(aws("uninstall", "--data-dir", data.toString(), "--delete-data"));
+    assertThat(deleted.code()).as(deleted.errText()).isZero();
+    assertThat(deleted.outText()).contains("deleted " + db);
+    assertThat(db).doesNotExist();
+    assertThat(data.resolve("sherlock.db-wal")).doesNotExist();
+  }
+}
