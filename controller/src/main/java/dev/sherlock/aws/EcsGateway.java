@@ -15,9 +15,11 @@ import software.amazon.awssdk.services.ecs.model.DesiredStatus;
 import software.amazon.awssdk.services.ecs.model.RegisterTaskDefinitionRequest;
 import software.amazon.awssdk.services.ecs.model.Service;
 import software.amazon.awssdk.services.ecs.model.ServiceField;
+import software.amazon.awssdk.services.ecs.model.SortOrder;
 import software.amazon.awssdk.services.ecs.model.Tag;
 import software.amazon.awssdk.services.ecs.model.Task;
 import software.amazon.awssdk.services.ecs.model.TaskDefinitionField;
+import software.amazon.awssdk.services.ecs.model.TaskDefinitionStatus;
 import software.amazon.awssdk.services.ecs.model.UpdateServiceRequest;
 
 /**
@@ -128,6 +130,25 @@ public final class EcsGateway {
                     b -> b.taskDefinition(arn).include(TaskDefinitionField.TAGS)));
     revisions.put(response.taskDefinition().taskDefinitionArn(), response);
     return response;
+  }
+
+  /** The newest ACTIVE revisions of one family (at most {@code limit}), newest first. */
+  public List<String> newestRevisions(String family, int limit) {
+    var page =
+        guard.call(
+            "ecs.taskdef-read",
+            "ListTaskDefinitions",
+            () ->
+                ecs.listTaskDefinitions(
+                    b ->
+                        b.familyPrefix(family)
+                            .status(TaskDefinitionStatus.ACTIVE)
+                            .sort(SortOrder.DESC)
+                            .maxResults(limit)));
+    // familyPrefix is the whole family to ECS; an emulator may take it as a prefix.
+    return page.taskDefinitionArns().stream()
+        .filter(arn -> arn.substring(arn.lastIndexOf('/') + 1).startsWith(family + ":"))
+        .toList();
   }
 
   public DescribeTaskDefinitionResponse register(RegisterTaskDefinitionRequest request) {

@@ -1,7 +1,12 @@
 package dev.sherlock.cli;
 
+import dev.sherlock.UserError;
+import dev.sherlock.config.SherlockConfigFactory;
+import java.net.URI;
+import java.net.URISyntaxException;
 import java.nio.file.Path;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import picocli.CommandLine.Option;
@@ -19,9 +24,12 @@ public final class ControllerOptions {
 
   @Option(
       names = "--endpoint",
-      paramLabel = "URL",
-      description = "One endpoint for every AWS service (the sandbox, LocalStack).")
-  Optional<String> endpoint;
+      paramLabel = "[SERVICE=]URL",
+      description =
+          "One endpoint for every AWS service (the sandbox, LocalStack), or with SERVICE= for one"
+              + " of them (ecs, sqs, events, monitoring, logs, application-autoscaling, dynamodb);"
+              + " repeatable.")
+  List<String> endpoint = List.of();
 
   @Option(names = "--region", description = "AWS region (default: the SDK's chain).")
   Optional<String> region;
@@ -63,7 +71,7 @@ public final class ControllerOptions {
   Map<String, Object> properties() {
     Map<String, Object> properties = new HashMap<>();
     policies.ifPresent(p -> properties.put("sherlock.policies", p.toString()));
-    endpoint.ifPresent(e -> properties.put("sherlock.aws.endpoint", e));
+    endpoint.forEach(e -> endpoint(e, properties));
     region.ifPresent(r -> properties.put("sherlock.aws.region", r));
     profile.ifPresent(p -> properties.put("sherlock.aws.profile", p));
     queue.ifPresent(q -> properties.put("sherlock.queue-name", q));
@@ -72,5 +80,27 @@ public final class ControllerOptions {
     store.ifPresent(k -> properties.put("sherlock.store.kind", k));
     table.ifPresent(t -> properties.put("sherlock.store.table", t));
     return properties;
+  }
+
+  /** {@code URL} for every service, {@code SERVICE=URL} for one. */
+  private static void endpoint(String value, Map<String, Object> properties) {
+    int equals = value.indexOf('=');
+    boolean forOne = equals > 0 && !value.substring(0, equals).contains(":");
+    String service = forOne ? value.substring(0, equals) : "";
+    String url = forOne ? value.substring(equals + 1) : value;
+    if (forOne && !SherlockConfigFactory.SERVICES.contains(service)) {
+      throw new UserError(
+          "--endpoint %s: no AWS service %s (one of: %s)"
+              .formatted(value, service, String.join(", ", SherlockConfigFactory.SERVICES)));
+    }
+    try {
+      URI uri = new URI(url);
+      if (uri.getScheme() == null || uri.getHost() == null) {
+        throw new URISyntaxException(url, "not an http(s) URL with a host");
+      }
+    } catch (URISyntaxException e) {
+      throw new UserError("--endpoint %s: %s".formatted(value, e.getMessage()));
+    }
+    properties.put(forOne ? "sherlock.aws.endpoints." + service : "sherlock.aws.endpoint", url);
   }
 }

@@ -46,7 +46,8 @@ public final class SherlockConfigFactory {
           Map.entry("logs", new SherlockConfig.Budget(10, 5)),
           Map.entry("application-autoscaling", new SherlockConfig.Budget(10, 2)));
 
-  private static final List<String> SERVICES =
+  /** The AWS services whose endpoint can be set one by one, by their SDK names. */
+  public static final List<String> SERVICES =
       List.of("ecs", "sqs", "events", "monitoring", "logs", "application-autoscaling", "dynamodb");
 
   @Singleton

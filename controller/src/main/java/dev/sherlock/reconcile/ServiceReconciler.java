@@ -202,9 +202,8 @@ public final class ServiceReconciler {
         var result =
             TaskDefinitionOverlay.apply(base.taskDefinition(), base.tags(), overlay, owners);
         registration = Optional.of(result);
-        var registered = ecs.register(result.request());
+        var registered = revisions.register(service.serviceArn(), baseArn, hash, result.request());
         target = registered.taskDefinition().taskDefinitionArn();
-        sessions.saveRevision(new ManagedRevision(target, service.serviceArn(), baseArn, hash));
       }
     }
     boolean changeRevision = !target.equals(service.taskDefinition());

@@ -423,11 +423,6 @@ public final class Sessions {
     store.clearExecBefore(serviceArn);
   }
 
-  /** See {@link SessionStore#saveRevision}. */
-  public void saveRevision(ManagedRevision revision) {
-    store.saveRevision(revision);
-  }
-
   public Optional<ManagedRevision> revision(String arn) {
     return store.revision(arn);
   }

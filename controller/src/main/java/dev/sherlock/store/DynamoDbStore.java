@@ -9,6 +9,7 @@ import dev.sherlock.ha.LeaseTable;
 import dev.sherlock.session.CapacityChange;
 import dev.sherlock.session.Fleet;
 import dev.sherlock.session.ManagedRevision;
+import dev.sherlock.session.PendingRegistration;
 import dev.sherlock.session.Session;
 import java.time.Clock;
 import java.time.Duration;
@@ -203,6 +204,25 @@ public final class DynamoDbStore implements SessionStore, FindingStore, LeaseTab
         Optional.of(StoreJson.write(revision)),
         Map.of("group", s("revisions#" + revision.serviceArn()), ORDER, s(revision.arn())),
         false);
+  }
+
+  @Override
+  public void saveRegistering(PendingRegistration pending) {
+    putState(
+        "registering#" + pending.serviceArn(),
+        Optional.of(StoreJson.write(pending)),
+        Map.of(),
+        false);
+  }
+
+  @Override
+  public Optional<PendingRegistration> registering(String serviceArn) {
+    return stateBody("registering#" + serviceArn, PendingRegistration.class);
+  }
+
+  @Override
+  public void clearRegistering(String serviceArn) {
+    deleteState("registering#" + serviceArn);
   }
 
   @Override

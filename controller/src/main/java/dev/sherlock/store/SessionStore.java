@@ -3,6 +3,7 @@ package dev.sherlock.store;
 import dev.sherlock.session.CapacityChange;
 import dev.sherlock.session.Fleet;
 import dev.sherlock.session.ManagedRevision;
+import dev.sherlock.session.PendingRegistration;
 import dev.sherlock.session.Session;
 import java.time.Instant;
 import java.util.List;
@@ -59,6 +60,14 @@ public interface SessionStore {
 
   /** Records a revision Sherlock registered. */
   void saveRevision(ManagedRevision revision);
+
+  /** Records a registration about to be made (one per service: a newer one replaces it). */
+  void saveRegistering(PendingRegistration pending);
+
+  /** The registration begun for a service and not yet recorded by {@link #saveRevision}. */
+  Optional<PendingRegistration> registering(String serviceArn);
+
+  void clearRegistering(String serviceArn);
 
   /** The revision Sherlock registered under this ARN, if it did. */
   Optional<ManagedRevision> revision(String arn);

@@ -5,6 +5,7 @@ import dev.sherlock.finding.Finding;
 import dev.sherlock.session.CapacityChange;
 import dev.sherlock.session.Fleet;
 import dev.sherlock.session.ManagedRevision;
+import dev.sherlock.session.PendingRegistration;
 import dev.sherlock.session.Session;
 import io.micronaut.context.annotation.Bean;
 import io.micronaut.context.annotation.Requires;
@@ -70,6 +71,8 @@ public final class SqliteStore implements SessionStore, FindingStore, AutoClosea
         s.execute(
             "CREATE TABLE IF NOT EXISTS revisions (arn TEXT PRIMARY KEY, service_arn TEXT NOT NULL, body TEXT NOT NULL)");
         s.execute("CREATE TABLE IF NOT EXISTS plain_revisions (arn TEXT PRIMARY KEY)");
+        s.execute(
+            "CREATE TABLE IF NOT EXISTS registering (service_arn TEXT PRIMARY KEY, body TEXT NOT NULL)");
         s.execute(
             "CREATE TABLE IF NOT EXISTS fleets (id TEXT PRIMARY KEY, opened_at TEXT NOT NULL, body TEXT NOT NULL)");
       }
@@ -191,6 +194,29 @@ public final class SqliteStore implements SessionStore, FindingStore, AutoClosea
         revision.arn(),
         revision.serviceArn(),
         json(revision));
+  }
+
+  @Override
+  public void saveRegistering(PendingRegistration pending) {
+    write(
+        "INSERT OR REPLACE INTO registering(service_arn, body) VALUES (?, ?)",
+        pending.serviceArn(),
+        json(pending));
+  }
+
+  @Override
+  public Optional<PendingRegistration> registering(String serviceArn) {
+    return read(
+            "SELECT body FROM registering WHERE service_arn = ?",
+            PendingRegistration.class,
+            serviceArn)
+        .stream()
+        .findFirst();
+  }
+
+  @Override
+  public void clearRegistering(String serviceArn) {
+    write("DELETE FROM registering WHERE service_arn = ?", serviceArn);
   }
 
   @Override

@@ -3,7 +3,10 @@ package dev.sherlock.controller;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.sherlock.ha.Leadership;
+import dev.sherlock.overlay.Overlay;
+import dev.sherlock.overlay.TaskDefinitionOverlay;
 import dev.sherlock.policy.DebugPolicy;
+import dev.sherlock.session.PendingRegistration;
 import dev.sherlock.session.Session;
 import dev.sherlock.session.TestSessions;
 import dev.sherlock.source.PolicySource;
@@ -12,7 +15,6 @@ import dev.sherlock.store.DynamoDbTables;
 import dev.sherlock.store.TestDynamoDb;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.Map;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -65,22 +67,7 @@ class SharedStoreIT {
     assertThat(elsewhere.read("controller"))
         .hasValueSatisfying(l -> assertThat(l.holder()).isEqualTo(leadership.replica()));
 
-    DebugPolicy policy =
-        world.context.getBean(PolicySource.class).policies().stream()
-            .filter(p -> p.name().equals("like-crashloop"))
-            .findFirst()
-            .orElseThrow();
-    Instant now = world.sandbox.now();
-    Session opened =
-        TestSessions.active(
-            "s-elsewhere",
-            policy.name(),
-            policy.spec().actions(),
-            SERVICE_ARN,
-            Session.Origin.MANUAL,
-            now,
-            Duration.ofMinutes(30));
-    elsewhere.save(opened);
+    elsewhere.save(session(policy()));
     awaitAdvancing(() -> world.runningRevision("like-service").equals("like-service:2"));
 
     // What the leader did is in the shared store, for every replica's API to show.
@@ -92,6 +79,81 @@ class SharedStoreIT {
                 current.withState(Session.State.ENDED, world.sandbox.now(), "ended elsewhere")))
         .isTrue();
     awaitAdvancing(() -> world.runningRevision("like-service").equals("like-service:1"));
+  }
+
+  /**
+   * The old leader wrote its intent and registered the revision, then died before recording it: the
+   * new leader finds that revision in ECS by its tags and deploys it, registering nothing.
+   */
+  @Test
+  void aRegistrationTheOldLeaderDidNotLiveToRecordIsAdoptedNotRepeated() {
+    world.start();
+    DebugPolicy policy = policy();
+    Overlay overlay = Overlay.of(policy.spec().actions());
+    var base = world.revision("like-service:1");
+    var left =
+        world.ecs.registerTaskDefinition(
+            TaskDefinitionOverlay.apply(
+                    base.taskDefinition(),
+                    base.tags(),
+                    overlay,
+                    TaskDefinitionOverlay.Ownership.of("s-elsewhere"))
+                .request());
+    String leftArn = left.taskDefinition().taskDefinitionArn();
+    elsewhere.saveRegistering(
+        new PendingRegistration(
+            SERVICE_ARN,
+            "like-service",
+            base.taskDefinition().taskDefinitionArn(),
+            TaskDefinitionOverlay.hash(overlay),
+            world.sandbox.now()));
+
+    elsewhere.save(session(policy));
+    awaitAdvancing(() -> world.service("like-service").taskDefinition().equals(leftArn));
+
+    assertThat(world.sandbox.calls().count("ecs", "RegisterTaskDefinition", "ok"))
+        .as("only the old leader's registration")
+        .isEqualTo(1);
+    assertThat(elsewhere.revision(leftArn)).isPresent();
+    assertThat(elsewhere.registering(SERVICE_ARN)).isEmpty();
+  }
+
+  /** The old leader wrote its intent and died before registering: the new leader registers once. */
+  @Test
+  void anIntentThatNeverReachedEcsIsRegisteredOnce() {
+    world.start();
+    DebugPolicy policy = policy();
+    elsewhere.saveRegistering(
+        new PendingRegistration(
+            SERVICE_ARN,
+            "like-service",
+            world.revision("like-service:1").taskDefinition().taskDefinitionArn(),
+            TaskDefinitionOverlay.hash(Overlay.of(policy.spec().actions())),
+            world.sandbox.now()));
+
+    elsewhere.save(session(policy));
+    awaitAdvancing(() -> world.runningRevision("like-service").equals("like-service:2"));
+
+    assertThat(world.sandbox.calls().count("ecs", "RegisterTaskDefinition", "ok")).isEqualTo(1);
+    assertThat(elsewhere.registering(SERVICE_ARN)).isEmpty();
+  }
+
+  private DebugPolicy policy() {
+    return world.context.getBean(PolicySource.class).policies().stream()
+        .filter(p -> p.name().equals("like-crashloop"))
+        .findFirst()
+        .orElseThrow();
+  }
+
+  private Session session(DebugPolicy policy) {
+    return TestSessions.active(
+        "s-elsewhere",
+        policy.name(),
+        policy.spec().actions(),
+        SERVICE_ARN,
+        Session.Origin.MANUAL,
+        world.sandbox.now(),
+        Duration.ofMinutes(30));
   }
 
   /** Waits, moving the virtual clock a second at a time: the store watch looks every 2 s. */

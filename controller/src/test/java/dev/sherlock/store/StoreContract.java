@@ -8,6 +8,7 @@ import dev.sherlock.finding.FindingKind;
 import dev.sherlock.session.CapacityChange;
 import dev.sherlock.session.Fleet;
 import dev.sherlock.session.ManagedRevision;
+import dev.sherlock.session.PendingRegistration;
 import dev.sherlock.session.Session;
 import dev.sherlock.session.TestSessions;
 import java.time.Clock;
@@ -101,6 +102,21 @@ abstract class StoreContract {
     assertThat(store.revision(family + "8")).isEmpty();
     assertThat(store.isPlainRevision(family + "7")).isTrue();
     assertThat(store.isPlainRevision(family + "9")).isFalse();
+  }
+
+  @Test
+  void aPendingRegistrationIsOnePerServiceUntilCleared() {
+    SessionStore store = sessions();
+    String base = "arn:aws:ecs:us-east-1:123456789012:task-definition/web:7";
+    store.saveRegistering(new PendingRegistration(WEB, "web", base, "h1", NOW));
+    store.saveRegistering(new PendingRegistration(WEB, "web", base, "h2", NOW.plusSeconds(1)));
+    store.saveRegistering(new PendingRegistration(API, "api", base, "h3", NOW));
+    store.clearRegistering(API);
+
+    assertThat(store.registering(WEB))
+        .as("the newer intent replaces the older")
+        .contains(new PendingRegistration(WEB, "web", base, "h2", NOW.plusSeconds(1)));
+    assertThat(store.registering(API)).isEmpty();
   }
 
   @Test

@@ -2,14 +2,21 @@ package dev.sherlock.blackbox;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import org.awaitility.Awaitility;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -18,6 +25,7 @@ import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
 import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
 import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
+import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 
 /**
  * The store's commands as a user types them against {@code ./sherlock sandbox}: {@code install
@@ -27,6 +35,8 @@ import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 class StoreCommandsIT {
   private static final Pattern SANDBOX_AT = Pattern.compile("Sherlock sandbox on (http://\\S+):");
   private static final Launcher SHERLOCK = new Launcher();
+  private static final ObjectMapper JSON = new ObjectMapper();
+  private static final HttpClient HTTP = HttpClient.newHttpClient();
   private static Launcher.Running sandbox;
   private static String endpoint;
   private static DynamoDbClient dynamo;
@@ -36,18 +46,8 @@ class StoreCommandsIT {
   @BeforeAll
   static void startSandbox() {
     sandbox = SHERLOCK.start("sandbox", "--seed", "mysfits", "--port", "0");
-    Matcher at =
-        SANDBOX_AT.matcher(
-            sandbox.awaitLine(l -> SANDBOX_AT.matcher(l).find(), Duration.ofMinutes(1)));
-    assertThat(at.find()).isTrue();
-    endpoint = at.group(1);
-    dynamo =
-        DynamoDbClient.builder()
-            .endpointOverride(URI.create(endpoint))
-            .region(Region.US_EAST_1)
-            .credentialsProvider(
-                StaticCredentialsProvider.create(AwsBasicCredentials.create("t", "t")))
-            .build();
+    endpoint = endpointOf(sandbox);
+    dynamo = client(endpoint);
   }
 
   @AfterAll
@@ -101,6 +101,101 @@ class StoreCommandsIT {
     assertThat(deleted.code()).as(deleted.errText()).isZero();
     assertThat(deleted.outText()).contains("deleted kept-sessions, kept-findings, kept-state");
     assertThat(tables()).doesNotContain("kept-sessions", "kept-findings", "kept-state");
+  }
+
+  /**
+   * {@code --endpoint dynamodb=URL} puts the store on a DynamoDB endpoint of its own (a second
+   * sandbox here), every other service staying on the first: the tables, and the lease the running
+   * replica holds, are there and nowhere else.
+   */
+  @Test
+  void theStoreLivesOnTheDynamoDbEndpointGivenForIt() throws Exception {
+    try (Launcher.Running storeHost = SHERLOCK.start("sandbox", "--port", "0");
+        DynamoDbClient apart = client(endpointOf(storeHost))) {
+      String[] onIt = {"--store", "dynamodb", "--table", "apart", "--endpoint"};
+      String dynamoDb = "dynamodb=" + endpointOf(storeHost);
+      Launcher.Exit install = SHERLOCK.run(aws("install", concat(onIt, dynamoDb)));
+      assertThat(install.code()).as(install.errText()).isZero();
+      assertThat(apart.listTables().tableNames())
+          .contains("apart-sessions", "apart-findings", "apart-state");
+      assertThat(tables()).doesNotContain("apart-sessions", "apart-findings", "apart-state");
+
+      try (Launcher.Running run =
+          SHERLOCK.start(
+              aws(
+                  "run",
+                  concat(
+                      onIt,
+                      dynamoDb,
+                      "--policies",
+                      "policies",
+                      "--data-dir",
+                      dir.resolve("d").toString(),
+                      "--port",
+                      "0",
+                      "--log-format",
+                      "json")))) {
+        String api =
+            JSON.readTree(run.awaitLine(l -> l.contains("\"api\":"), Duration.ofMinutes(1)))
+                .path("api")
+                .asText();
+        Awaitility.await()
+            .atMost(Duration.ofMinutes(1))
+            .until(() -> health(api).path("replica").path("role").asText().equals("leader"));
+        String replica = health(api).path("replica").path("name").asText();
+        var lease =
+            apart.getItem(b -> b.tableName("apart-state").key(Map.of("pk", s("lease#controller"))));
+        assertThat(lease.item()).as("the lease item on the store's endpoint").isNotEmpty();
+        assertThat(lease.item().get("holder").s()).isEqualTo(replica);
+      }
+    }
+  }
+
+  @Test
+  void anEndpointForAServiceSherlockDoesNotUseIsRefusedInOneLine() {
+    Launcher.Exit wrong = SHERLOCK.run(aws("install", "--endpoint", "dynamo=http://127.0.0.1:1"));
+    assertThat(wrong.code()).isEqualTo(1);
+    assertThat(wrong.errText())
+        .contains(
+            "--endpoint dynamo=http://127.0.0.1:1: no AWS service dynamo (one of: ecs, sqs, events,"
+                + " monitoring, logs, application-autoscaling, dynamodb)");
+    DaemonIT.assertNoStackTrace(wrong);
+  }
+
+  private static String endpointOf(Launcher.Running sandbox) {
+    Matcher at =
+        SANDBOX_AT.matcher(
+            sandbox.awaitLine(l -> SANDBOX_AT.matcher(l).find(), Duration.ofMinutes(1)));
+    assertThat(at.find()).isTrue();
+    return at.group(1);
+  }
+
+  private static DynamoDbClient client(String endpoint) {
+    return DynamoDbClient.builder()
+        .endpointOverride(URI.create(endpoint))
+        .region(Region.US_EAST_1)
+        .credentialsProvider(StaticCredentialsProvider.create(AwsBasicCredentials.create("t", "t")))
+        .build();
+  }
+
+  private static JsonNode health(String api) throws Exception {
+    return JSON.readTree(
+        HTTP.send(
+                HttpRequest.newBuilder(URI.create(api + "/health"))
+                    .timeout(Duration.ofSeconds(10))
+                    .build(),
+                HttpResponse.BodyHandlers.ofString())
+            .body());
+  }
+
+  private static String[] concat(String[] first, String... more) {
+    List<String> all = new ArrayList<>(List.of(first));
+    all.addAll(List.of(more));
+    return all.toArray(String[]::new);
+  }
+
+  private static AttributeValue s(String value) {
+    return AttributeValue.fromS(value);
   }
 
   @Test
