@@ -211,6 +211,10 @@ public final class Controller implements AutoCloseable {
       return;
     }
     nextResync = clock.instant().plus(config.resyncInterval());
+    // What the replica acting before this one knew: the fleets opened meanwhile, whose budgets
+    // their sessions' changes count against, and the events later events depend on.
+    sessions.refreshFleets();
+    int remembered = triggers.resume();
     policies.listen(this::syncGitSessions);
     syncGitSessions(policies.current());
     synchronized (this) {
@@ -230,11 +234,15 @@ public final class Controller implements AutoCloseable {
       progress = progress.done();
     }
     LOG.atInfo()
-        .setMessage("ready: {} services read, {} queued for a reconcile, in {} ms")
+        .setMessage(
+            "ready: {} services read, {} queued for a reconcile, {} handled events remembered,"
+                + " in {} ms")
         .addArgument(progress.services())
         .addArgument(queue.depth())
+        .addArgument(remembered)
         .addArgument(Duration.ofNanos(System.nanoTime() - began).toMillis())
         .addKeyValue("services", progress.services())
+        .addKeyValue("rememberedEvents", remembered)
         .log();
   }
 
@@ -281,6 +289,9 @@ public final class Controller implements AutoCloseable {
             Map<String, Session> now = activeById();
             if (sessions.refreshDraining()) {
               sessions.touched().forEach(queue::add);
+            }
+            if (!seen.keySet().containsAll(now.keySet())) {
+              sessions.refreshFleets(); // a new session may be a fleet's, opened through another
             }
             Set<String> ids = new HashSet<>(seen.keySet());
             ids.addAll(now.keySet());
@@ -367,8 +378,7 @@ public final class Controller implements AutoCloseable {
       metrics.duplicates().increment();
       return;
     }
-    triggers.evaluate(event, policies.policies());
-    triggers.handled(event);
+    triggers.handled(event, triggers.evaluate(event, policies.policies()));
     switch (event) {
       case EcsEvent.DeploymentStateChange d -> queue.add(d.serviceArn()); // a deployment moved
       case EcsEvent.ServiceAction a when !sessions.activeOn(a.serviceArn()).isEmpty() ->

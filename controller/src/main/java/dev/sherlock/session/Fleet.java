@@ -22,4 +22,8 @@ public record Fleet(
   public Fleet {
     sessionIds = List.copyOf(sessionIds);
   }
+
+  public Fleet withSessions(List<String> ids) {
+    return new Fleet(id, policy, cluster, services, maxSessions, changesPerHour, openedAt, ids);
+  }
 }

@@ -13,10 +13,7 @@ import jakarta.inject.Singleton;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayDeque;
 import java.util.ArrayList;
-import java.util.Deque;
-import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -86,12 +83,9 @@ public final class Sessions {
    */
   private volatile boolean draining;
 
-  private final Deque<Instant> mutations = new ArrayDeque<>();
-
-  /** Fleets whose sessions may still be open, by session id; and each fleet's changes. */
+  /** Fleets whose sessions may still be open, by session id. */
   private final Map<String, Fleet> fleetOfSession = new ConcurrentHashMap<>();
 
-  private final Map<String, Deque<Instant>> fleetMutations = new HashMap<>();
   private volatile Consumer<String> onChange = arn -> {};
   private final List<Consumer<Session>> onOpened =
       new java.util.concurrent.CopyOnWriteArrayList<>();
@@ -102,6 +96,14 @@ public final class Sessions {
     this.config = config;
     this.clock = clock;
     this.draining = store.draining();
+    refreshFleets();
+  }
+
+  /**
+   * Reads again the fleets whose sessions may still be open: with a shared store, another replica's
+   * API may have opened one, and its sessions' changes count against its budget, not the global.
+   */
+  public void refreshFleets() {
     store
         .fleetsSince(clock.instant().minus(DurationBounds.LONGEST_SESSION))
         .forEach(f -> f.sessionIds().forEach(id -> fleetOfSession.put(id, f)));
@@ -145,6 +147,12 @@ public final class Sessions {
             request.changesPerHour(),
             clock.instant(),
             List.of());
+    // The fleet is stored with the ids its sessions will have before any of them opens: the
+    // replica that acts on them may be another, and must not count their changes as the global
+    // budget's for want of knowing the fleet yet.
+    Map<String, String> planned = new LinkedHashMap<>();
+    request.matched().keySet().forEach(arn -> planned.put(arn, newSessionId()));
+    store.saveFleet(fleet.withSessions(List.copyOf(planned.values())));
     Map<String, Outcome> outcomes = new LinkedHashMap<>();
     List<String> ids = new ArrayList<>();
     request
@@ -161,23 +169,14 @@ public final class Sessions {
                           Session.Origin.MANUAL,
                           request.reason(),
                           request.duration(),
-                          Optional.empty()),
+                          Optional.of(planned.get(arn))),
                       Optional.of(fleet));
               outcomes.put(name, outcome);
               if (outcome instanceof Outcome.Opened opened) {
                 ids.add(opened.session().id());
               }
             });
-    Fleet opened =
-        new Fleet(
-            fleet.id(),
-            fleet.policy(),
-            fleet.cluster(),
-            fleet.services(),
-            fleet.maxSessions(),
-            fleet.changesPerHour(),
-            fleet.openedAt(),
-            ids);
+    Fleet opened = fleet.withSessions(ids);
     store.saveFleet(opened);
     ids.forEach(id -> fleetOfSession.put(id, opened));
     return new FleetOutcome(opened, outcomes);
@@ -222,7 +221,7 @@ public final class Sessions {
             });
     Session session =
         new Session(
-            request.id().orElseGet(() -> "s-" + UUID.randomUUID().toString().substring(0, 8)),
+            request.id().orElseGet(Sessions::newSessionId),
             policy.name(),
             policy.spec().actions(),
             request.cluster(),
@@ -241,7 +240,10 @@ public final class Sessions {
             Optional.empty(),
             false,
             false);
-    store.save(session);
+    Optional<Session> opener = store.saveIfFree(session);
+    if (opener.isPresent()) {
+      return new Outcome.AlreadyOpen(opener.get()); // opened a moment ago through another replica
+    }
     var evidence =
         Findings.evidence()
             .put("reason", request.reason())
@@ -445,7 +447,7 @@ public final class Sessions {
    */
   public synchronized void mutated(List<Session> enforced) {
     if (!enforced.isEmpty()) {
-      window(enforced).addLast(clock.instant());
+      store.takeChange(budget(enforced), clock.instant(), hourAgo(), Integer.MAX_VALUE);
     }
   }
 
@@ -457,9 +459,7 @@ public final class Sessions {
     if (enforced.isEmpty()) {
       return true;
     }
-    return allows(
-        window(enforced),
-        fleetOf(enforced).map(Fleet::changesPerHour).orElse(config.mutationsPerHour()));
+    return store.changes(budget(enforced), hourAgo()).size() < perHour(enforced);
   }
 
   /**
@@ -467,25 +467,30 @@ public final class Sessions {
    * of several services at once cannot all pass the check before any of them counts.
    */
   public synchronized boolean tryMutate(List<Session> enforced) {
-    if (!mayMutate(enforced)) {
-      return false;
+    if (enforced.isEmpty()) {
+      return true;
     }
-    mutated(enforced);
-    return true;
+    return store.takeChange(budget(enforced), clock.instant(), hourAgo(), perHour(enforced));
   }
 
-  private boolean allows(Deque<Instant> window, int perHour) {
-    Instant hourAgo = clock.instant().minus(Duration.ofHours(1));
-    while (!window.isEmpty() && window.peekFirst().isBefore(hourAgo)) {
-      window.removeFirst();
-    }
-    return window.size() < perHour;
+  /**
+   * The budget these sessions' changes count against, kept in the store: the same for whichever
+   * replica acts, before a failover and after it.
+   */
+  private String budget(List<Session> enforced) {
+    return fleetOf(enforced).map(Fleet::id).orElse(SessionStore.GLOBAL_BUDGET);
   }
 
-  private Deque<Instant> window(List<Session> enforced) {
-    return fleetOf(enforced)
-        .map(f -> fleetMutations.computeIfAbsent(f.id(), k -> new ArrayDeque<>()))
-        .orElse(mutations);
+  private int perHour(List<Session> enforced) {
+    return fleetOf(enforced).map(Fleet::changesPerHour).orElse(config.mutationsPerHour());
+  }
+
+  private Instant hourAgo() {
+    return clock.instant().minus(Duration.ofHours(1));
+  }
+
+  private static String newSessionId() {
+    return "s-" + UUID.randomUUID().toString().substring(0, 8);
   }
 
   /** The fleet all these sessions belong to, if they all belong to one. */
@@ -535,7 +540,7 @@ public final class Sessions {
     if (active.size() >= config.maxSessions()) {
       return Optional.of("%d sessions are open, the global limit".formatted(active.size()));
     }
-    if (!allows(mutations, config.mutationsPerHour())) {
+    if (store.changes(SessionStore.GLOBAL_BUDGET, hourAgo()).size() >= config.mutationsPerHour()) {
       return Optional.of(
           "the budget of %d changes per hour is spent".formatted(config.mutationsPerHour()));
     }

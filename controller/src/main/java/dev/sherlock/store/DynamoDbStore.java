@@ -8,6 +8,7 @@ import dev.sherlock.finding.Finding;
 import dev.sherlock.ha.LeaseTable;
 import dev.sherlock.session.CapacityChange;
 import dev.sherlock.session.Fleet;
+import dev.sherlock.session.HandledEvent;
 import dev.sherlock.session.ManagedRevision;
 import dev.sherlock.session.PendingRegistration;
 import dev.sherlock.session.Session;
@@ -16,6 +17,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.LocalDate;
 import java.time.ZoneOffset;
+import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
@@ -48,6 +50,9 @@ public final class DynamoDbStore implements SessionStore, FindingStore, LeaseTab
   private static final AttributeValue ACTIVE = s("ACTIVE");
   private static final int BATCH_GET = 100;
 
+  /** How often a compare-and-set is tried again when others keep winning it. */
+  private static final int CONTENDED = 10;
+
   private final DynamoDbClient dynamo;
   private final DynamoDbTables tables;
   private final Clock clock;
@@ -65,15 +70,84 @@ public final class DynamoDbStore implements SessionStore, FindingStore, LeaseTab
 
   @Override
   public void save(Session session) {
-    writeSession(session, false);
+    writeSession(session, Condition.NONE);
   }
 
   @Override
   public boolean saveIfActive(Session session) {
-    return writeSession(session, true);
+    return writeSession(session, Condition.WHILE_ACTIVE);
   }
 
-  private boolean writeSession(Session session, boolean onlyWhileActive) {
+  /**
+   * The slot of a service and policy ({@code slot#<service>#<policy>}) names the session that holds
+   * it and carries that session's body: it is taken - only if free, or from a holder no longer
+   * active, a compare-and-set on the holder - before the session is written. A replica that finds
+   * the slot's session missing has come between the two writes, or after a replica that died there:
+   * it writes the session from the slot itself (if absent, so a late first write loses nothing) and
+   * answers with it. So of two replicas opening the same session at once one opens it, and an
+   * interrupted opening is completed, not lost - with no transaction across the two items, which
+   * not every DynamoDB-compatible store serves.
+   */
+  @Override
+  public Optional<Session> saveIfFree(Session session) {
+    String slot = "slot#" + session.serviceArn() + "#" + session.policy();
+    for (int attempt = 1; attempt <= CONTENDED; attempt++) {
+      Optional<Map<String, AttributeValue>> held = get(tables.state(), Map.of("pk", s(slot)));
+      Optional<Session> holder = held.flatMap(this::holder);
+      if (holder.isPresent()) {
+        return holder;
+      }
+      Map<String, AttributeValue> item =
+          Map.of("pk", s(slot), "holder", s(session.id()), "body", s(StoreJson.write(session)));
+      try {
+        dynamo.putItem(
+            b -> {
+              b.tableName(tables.state()).item(item);
+              held.ifPresentOrElse(
+                  was ->
+                      b.conditionExpression("#holder = :was")
+                          .expressionAttributeNames(Map.of("#holder", "holder"))
+                          .expressionAttributeValues(Map.of(":was", was.get("holder"))),
+                  () -> b.conditionExpression("attribute_not_exists(pk)"));
+            });
+      } catch (ConditionalCheckFailedException e) {
+        continue; // another replica took the slot between the read and the write: look again
+      }
+      writeSession(session, Condition.NONE);
+      return Optional.empty();
+    }
+    throw new IllegalStateException(
+        "the slot of %s on %s changed %d times while opening a session"
+            .formatted(session.policy(), session.serviceName(), CONTENDED));
+  }
+
+  /**
+   * The session holding a slot while it is active; a session the slot names and the sessions table
+   * lacks is written from the slot first, unless it has expired meanwhile.
+   */
+  private Optional<Session> holder(Map<String, AttributeValue> slot) {
+    Optional<Session> stored = session(slot.get("holder").s());
+    if (stored.isPresent()) {
+      return stored.filter(s -> s.state() == Session.State.ACTIVE);
+    }
+    Session intended = StoreJson.read(slot.get("body").s(), Session.class);
+    if (!intended.expiresAt().isAfter(clock.instant())) {
+      return Optional.empty();
+    }
+    writeSession(intended, Condition.IF_ABSENT);
+    return session(intended.id()).filter(s -> s.state() == Session.State.ACTIVE);
+  }
+
+  /** On what a session's write depends. */
+  private enum Condition {
+    NONE,
+    /** ENDED and FAILED are terminal: a change is stored only while the stored one is ACTIVE. */
+    WHILE_ACTIVE,
+    /** Written only if there is no session of that id yet. */
+    IF_ABSENT
+  }
+
+  private boolean writeSession(Session session, Condition condition) {
     boolean active = session.state() == Session.State.ACTIVE;
     Map<String, AttributeValue> set = new LinkedHashMap<>();
     set.put("serviceArn", s(session.serviceArn()));
@@ -102,9 +176,13 @@ public final class DynamoDbStore implements SessionStore, FindingStore, LeaseTab
     names.put("#version", "version");
     values.put(":one", n(1));
     expression.append(" ADD #version :one");
-    if (onlyWhileActive) {
-      names.put("#state", "state");
-      values.put(":active", ACTIVE);
+    switch (condition) {
+      case NONE -> {}
+      case WHILE_ACTIVE -> {
+        names.put("#state", "state");
+        values.put(":active", ACTIVE);
+      }
+      case IF_ABSENT -> names.put("#id", "id");
     }
     try {
       dynamo.updateItem(
@@ -114,8 +192,10 @@ public final class DynamoDbStore implements SessionStore, FindingStore, LeaseTab
                 .updateExpression(expression.toString())
                 .expressionAttributeNames(names)
                 .expressionAttributeValues(values);
-            if (onlyWhileActive) {
-              b.conditionExpression("#state = :active");
+            switch (condition) {
+              case NONE -> {}
+              case WHILE_ACTIVE -> b.conditionExpression("#state = :active");
+              case IF_ABSENT -> b.conditionExpression("attribute_not_exists(#id)");
             }
           });
       return true;
@@ -273,6 +353,114 @@ public final class DynamoDbStore implements SessionStore, FindingStore, LeaseTab
             tables.state(), "group", s("fleets"), Optional.of(StoreJson.sortable(since)), true, 0)
         .stream()
         .map(item -> StoreJson.read(item.get("body").s(), Fleet.class))
+        .toList();
+  }
+
+  // ------------------------------------------------------------------- events and budgets
+
+  @Override
+  public void saveHandledEvent(HandledEvent event) {
+    dynamo.putItem(
+        b ->
+            b.tableName(tables.state())
+                .item(
+                    Map.of(
+                        "pk",
+                        s("event#" + event.id()),
+                        "group",
+                        s(eventHour(event.handledAt())),
+                        ORDER,
+                        s(order(event.handledAt(), event.id())),
+                        "body",
+                        s(StoreJson.write(event)),
+                        EXPIRES_AT,
+                        n(event.handledAt().plus(EVENT_MEMORY).getEpochSecond()))));
+  }
+
+  /**
+   * Handled events are indexed by the hour they were handled in: one partition of the index holds
+   * an hour's, whatever the fleet's rate of events, and a replica taking over reads a day's in 24
+   * queries. They never change, so the index's copy is read as it is.
+   */
+  @Override
+  public List<HandledEvent> handledSince(Instant since) {
+    List<HandledEvent> events = new ArrayList<>();
+    Optional<Range> from = Optional.of(new Range(">=", StoreJson.sortable(since)));
+    for (Instant hour = since.truncatedTo(ChronoUnit.HOURS);
+        !hour.isAfter(clock.instant());
+        hour = hour.plus(Duration.ofHours(1))) {
+      for (Map<String, AttributeValue> item :
+          partition(tables.state(), "group", s(eventHour(hour)), from, true, 1000)) {
+        if (unexpired(item)) {
+          events.add(StoreJson.read(item.get("body").s(), HandledEvent.class));
+        }
+      }
+    }
+    return events;
+  }
+
+  private static String eventHour(Instant at) {
+    return "events#" + StoreJson.sortable(at.truncatedTo(ChronoUnit.HOURS)).substring(0, 13);
+  }
+
+  /**
+   * A budget is one item ({@code changes#<budget>}) listing the changes of its window, replaced
+   * only if no one replaced it since it was read (a {@code rev} that grows by one).
+   */
+  @Override
+  public boolean takeChange(String budget, Instant at, Instant since, int limit) {
+    String pk = "changes#" + budget;
+    for (int attempt = 1; attempt <= CONTENDED; attempt++) {
+      Optional<Map<String, AttributeValue>> item = get(tables.state(), Map.of("pk", s(pk)));
+      List<Instant> taken = new ArrayList<>(changesIn(item, since));
+      if (taken.size() >= limit) {
+        return false;
+      }
+      taken.add(at);
+      Optional<AttributeValue> rev = item.map(i -> i.get("rev"));
+      long next = rev.map(r -> Long.parseLong(r.n()) + 1).orElse(1L);
+      try {
+        dynamo.putItem(
+            b -> {
+              b.tableName(tables.state())
+                  .item(
+                      Map.of(
+                          "pk",
+                          s(pk),
+                          "body",
+                          s(StoreJson.write(taken)),
+                          "rev",
+                          n(next),
+                          EXPIRES_AT,
+                          n(at.plus(Duration.ofDays(1)).getEpochSecond())));
+              rev.ifPresentOrElse(
+                  r ->
+                      b.conditionExpression("#rev = :rev")
+                          .expressionAttributeNames(Map.of("#rev", "rev"))
+                          .expressionAttributeValues(Map.of(":rev", r)),
+                  () -> b.conditionExpression("attribute_not_exists(pk)"));
+            });
+        return true;
+      } catch (ConditionalCheckFailedException e) {
+        // another change was taken between the read and the write: count again
+      }
+    }
+    throw new IllegalStateException(
+        "the budget %s changed %d times while taking a change".formatted(budget, CONTENDED));
+  }
+
+  @Override
+  public List<Instant> changes(String budget, Instant since) {
+    return changesIn(get(tables.state(), Map.of("pk", s("changes#" + budget))), since);
+  }
+
+  private static List<Instant> changesIn(
+      Optional<Map<String, AttributeValue>> item, Instant since) {
+    return item
+        .map(i -> List.of(StoreJson.read(i.get("body").s(), Instant[].class)))
+        .orElse(List.of())
+        .stream()
+        .filter(at -> !at.isBefore(since))
         .toList();
   }
 

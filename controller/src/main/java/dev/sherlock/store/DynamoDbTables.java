@@ -45,17 +45,17 @@ public record DynamoDbTables(String prefix) {
   }
 
   /**
-   * One table: its key, and the hash keys of its indexes ({@code by-<hash key>}), each ranged by
-   * {@code order}.
+   * One table: its key, the hash keys of its indexes ({@code by-<hash key>}), each ranged by {@code
+   * order}, and whether its items expire by time to live ({@code expiresAt}).
    */
-  public record Table(String name, String key, List<String> indexHashKeys) {}
+  public record Table(String name, String key, List<String> indexHashKeys, boolean expires) {}
 
   /** The tables as they are created (and as the CloudFormation template declares them). */
   public List<Table> layout() {
     return List.of(
-        new Table(sessions(), "id", List.of("serviceArn", "all", "active")),
-        new Table(findings(), "id", List.of("day", "service", "kind")),
-        new Table(state(), "pk", List.of("group")));
+        new Table(sessions(), "id", List.of("serviceArn", "all", "active"), false),
+        new Table(findings(), "id", List.of("day", "service", "kind"), true),
+        new Table(state(), "pk", List.of("group"), true));
   }
 
   static String index(String hashKey) {
@@ -100,19 +100,26 @@ public record DynamoDbTables(String prefix) {
     for (Table table : layout()) {
       dynamo.waiter().waitUntilTableExists(b -> b.tableName(table.name()), DynamoDbTables::poll);
       enableRecovery(dynamo, table.name());
+      if (table.expires()) {
+        enableTimeToLive(dynamo, table.name());
+      }
     }
+    return created;
+  }
+
+  /** Time to live on {@code expiresAt}, set where it is not yet: tables of an older install too. */
+  private static void enableTimeToLive(DynamoDbClient dynamo, String table) {
     TimeToLiveStatus ttl =
         dynamo
-            .describeTimeToLive(b -> b.tableName(findings()))
+            .describeTimeToLive(b -> b.tableName(table))
             .timeToLiveDescription()
             .timeToLiveStatus();
     if (ttl != TimeToLiveStatus.ENABLED && ttl != TimeToLiveStatus.ENABLING) {
       dynamo.updateTimeToLive(
           b ->
-              b.tableName(findings())
+              b.tableName(table)
                   .timeToLiveSpecification(t -> t.enabled(true).attributeName(EXPIRES_AT)));
     }
-    return created;
   }
 
   /**

@@ -2,9 +2,11 @@ package dev.sherlock.store;
 
 import dev.sherlock.session.CapacityChange;
 import dev.sherlock.session.Fleet;
+import dev.sherlock.session.HandledEvent;
 import dev.sherlock.session.ManagedRevision;
 import dev.sherlock.session.PendingRegistration;
 import dev.sherlock.session.Session;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
@@ -13,6 +15,14 @@ import java.util.Optional;
 public interface SessionStore {
   /** Stores a session as it is, new or not: for opening one and for recovery. */
   void save(Session session);
+
+  /**
+   * Stores a new session unless a session of the same policy is active on the same service: a
+   * compare-and-set on that pair, so two replicas asked at the same moment open one session.
+   *
+   * @return the active session that stood in the way, or empty when this one was stored
+   */
+  Optional<Session> saveIfFree(Session session);
 
   /**
    * Stores a change to a session only while the stored session is still ACTIVE: a compare-and-set
@@ -86,6 +96,34 @@ public interface SessionStore {
   boolean isPlainRevision(String arn);
 
   void savePlainRevision(String arn);
+
+  /**
+   * Records an event whose handling later events depend on. Kept for {@link #EVENT_MEMORY}: the
+   * longest crash-loop window a policy may have, and far longer than SQS takes to deliver a message
+   * again.
+   */
+  void saveHandledEvent(HandledEvent event);
+
+  /** Events handled since {@code since}, oldest first. */
+  List<HandledEvent> handledSince(Instant since);
+
+  /** How long handled events are remembered. */
+  Duration EVENT_MEMORY = Duration.ofDays(1);
+
+  /**
+   * Takes one change from an hourly budget - the global one ({@link #GLOBAL_BUDGET}) or a fleet's,
+   * by its id - if fewer than {@code limit} were taken since {@code since}: a compare-and-set, so
+   * the budget is the same whichever replica acts, before a failover and after it. Changes before
+   * {@code since} may be forgotten.
+   *
+   * @return whether it was taken
+   */
+  boolean takeChange(String budget, Instant at, Instant since, int limit);
+
+  /** The changes taken from a budget since {@code since}, oldest first. */
+  List<Instant> changes(String budget, Instant since);
+
+  String GLOBAL_BUDGET = "global";
 
   /** Stores a fleet of sessions opened in one request, new or not. */
   void saveFleet(Fleet fleet);

@@ -4,6 +4,7 @@ import dev.sherlock.config.SherlockConfig;
 import dev.sherlock.finding.Finding;
 import dev.sherlock.session.CapacityChange;
 import dev.sherlock.session.Fleet;
+import dev.sherlock.session.HandledEvent;
 import dev.sherlock.session.ManagedRevision;
 import dev.sherlock.session.PendingRegistration;
 import dev.sherlock.session.Session;
@@ -74,6 +75,12 @@ public final class SqliteStore implements SessionStore, FindingStore, AutoClosea
         s.execute(
             "CREATE TABLE IF NOT EXISTS registering (service_arn TEXT PRIMARY KEY, body TEXT NOT NULL)");
         s.execute(
+            "CREATE TABLE IF NOT EXISTS handled_events (id TEXT PRIMARY KEY, handled_at TEXT NOT NULL, body TEXT NOT NULL)");
+        s.execute(
+            "CREATE INDEX IF NOT EXISTS handled_events_by_time ON handled_events(julianday(handled_at))");
+        s.execute("CREATE TABLE IF NOT EXISTS changes (budget TEXT NOT NULL, at TEXT NOT NULL)");
+        s.execute("CREATE INDEX IF NOT EXISTS changes_by_budget ON changes(budget, julianday(at))");
+        s.execute(
             "CREATE TABLE IF NOT EXISTS fleets (id TEXT PRIMARY KEY, opened_at TEXT NOT NULL, body TEXT NOT NULL)");
       }
     } catch (SQLException | IOException e) {
@@ -98,6 +105,24 @@ public final class SqliteStore implements SessionStore, FindingStore, AutoClosea
         session.state().name(),
         session.openedAt().toString(),
         json(session));
+  }
+
+  @Override
+  public Optional<Session> saveIfFree(Session session) {
+    lock.lock(); // reentrant: the check and the insert are one step for every thread here
+    try {
+      Optional<Session> holder =
+          ofService(session.serviceArn()).stream()
+              .filter(s -> s.state() == Session.State.ACTIVE)
+              .filter(s -> s.policy().equals(session.policy()))
+              .findFirst();
+      if (holder.isEmpty()) {
+        save(session);
+      }
+      return holder;
+    } finally {
+      lock.unlock();
+    }
   }
 
   @Override
@@ -258,6 +283,50 @@ public final class SqliteStore implements SessionStore, FindingStore, AutoClosea
         "SELECT body FROM fleets WHERE julianday(opened_at) >= julianday(?) ORDER BY julianday(opened_at)",
         Fleet.class,
         since.toString());
+  }
+
+  @Override
+  public void saveHandledEvent(HandledEvent event) {
+    write(
+        "INSERT OR REPLACE INTO handled_events(id, handled_at, body) VALUES (?, ?, ?)",
+        event.id(),
+        event.handledAt(),
+        json(event));
+    write(
+        "DELETE FROM handled_events WHERE julianday(handled_at) < julianday(?)",
+        event.handledAt().minus(EVENT_MEMORY));
+  }
+
+  @Override
+  public List<HandledEvent> handledSince(Instant since) {
+    return read(
+        "SELECT body FROM handled_events WHERE julianday(handled_at) >= julianday(?) ORDER BY julianday(handled_at), id",
+        HandledEvent.class,
+        since);
+  }
+
+  @Override
+  public boolean takeChange(String budget, Instant at, Instant since, int limit) {
+    lock.lock(); // reentrant: the count and the insert are one step for every thread here
+    try {
+      if (changes(budget, since).size() >= limit) {
+        return false;
+      }
+      write("INSERT INTO changes(budget, at) VALUES (?, ?)", budget, at);
+      write("DELETE FROM changes WHERE budget = ? AND julianday(at) < julianday(?)", budget, since);
+      return true;
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  @Override
+  public List<Instant> changes(String budget, Instant since) {
+    return read(
+        "SELECT json_quote(at) FROM changes WHERE budget = ? AND julianday(at) >= julianday(?) ORDER BY julianday(at)",
+        Instant.class,
+        budget,
+        since);
   }
 
   @Override

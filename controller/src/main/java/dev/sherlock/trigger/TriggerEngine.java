@@ -1,16 +1,22 @@
 package dev.sherlock.trigger;
 
+import static dev.sherlock.store.SessionStore.EVENT_MEMORY;
+
+import dev.sherlock.UserError;
 import dev.sherlock.finding.FindingKind;
 import dev.sherlock.finding.Findings;
 import dev.sherlock.plan.PlanPrinter;
 import dev.sherlock.policy.DebugPolicy;
 import dev.sherlock.policy.Trigger;
 import dev.sherlock.reconcile.ServiceArns;
+import dev.sherlock.session.HandledEvent;
 import dev.sherlock.session.Session;
 import dev.sherlock.session.Sessions;
 import dev.sherlock.source.EcsEvent;
 import dev.sherlock.source.ServiceCache;
+import dev.sherlock.store.SessionStore;
 import jakarta.inject.Singleton;
+import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayDeque;
@@ -20,6 +26,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import software.amazon.awssdk.services.ecs.model.Service;
 
 /**
@@ -30,9 +38,16 @@ import software.amazon.awssdk.services.ecs.model.Service;
  * <p>EventBridge delivers at least once and in no particular order, so an event id seen before is
  * ignored, and a task event older than the newest seen for that task ({@code detail.version}) is
  * stale: neither can fire anything twice.
+ *
+ * <p>What later events depend on - the events that fired or counted toward a crash loop - is kept
+ * in the store as well ({@link HandledEvent}) and read back when this replica starts acting: after
+ * a failover or a restart, a redelivered event is still a duplicate and a crash loop's count goes
+ * on. Events that decided nothing are remembered here only; a redelivered one decides nothing
+ * again.
  */
 @Singleton
 public final class TriggerEngine {
+  private static final Logger LOG = LoggerFactory.getLogger(TriggerEngine.class);
   private static final int REMEMBERED = 10_000;
   private static final long REORDER_WINDOW = 100;
   private static final List<String> SELF_INFLICTED =
@@ -44,11 +59,44 @@ public final class TriggerEngine {
   private final Map<String, Boolean> seenEvents = lru();
   private final Map<String, Long> taskVersions = lru();
   private final Map<String, Deque<Instant>> stops = new ConcurrentHashMap<>();
+  private final SessionStore store;
+  private final Clock clock;
 
-  public TriggerEngine(Sessions sessions, Findings findings, ServiceCache services) {
+  public TriggerEngine(
+      Sessions sessions,
+      Findings findings,
+      ServiceCache services,
+      SessionStore store,
+      Clock clock) {
     this.sessions = sessions;
     this.findings = findings;
     this.services = services;
+    this.store = store;
+    this.clock = clock;
+  }
+
+  /**
+   * Takes back what the store remembers of the last {@link SessionStore#EVENT_MEMORY}: called
+   * before this replica handles its first event.
+   *
+   * @return how many events it remembered
+   */
+  public synchronized int resume() {
+    List<HandledEvent> remembered = store.handledSince(clock.instant().minus(EVENT_MEMORY));
+    for (HandledEvent event : remembered) {
+      seenEvents.put(event.id(), Boolean.TRUE);
+      event.taskArn().ifPresent(task -> taskVersions.merge(task, event.version(), Math::max));
+      event
+          .stoppedAt()
+          .ifPresent(
+              at -> {
+                Deque<Instant> times = stopsOf(event.serviceArn());
+                synchronized (times) {
+                  times.addLast(at);
+                }
+              });
+    }
+    return remembered.size();
   }
 
   /**
@@ -67,11 +115,50 @@ public final class TriggerEngine {
     return true;
   }
 
-  /** Records an event as handled: its id, and for a task the version now known. */
-  public synchronized void handled(EcsEvent event) {
+  /**
+   * Records an event as handled: its id, and for a task the version now known; in the store too
+   * when {@link #evaluate} says later events depend on it.
+   */
+  public synchronized void handled(EcsEvent event, Evaluation evaluation) {
     seenEvents.put(event.id(), Boolean.TRUE);
-    if (event instanceof EcsEvent.TaskStateChange task) {
-      taskVersions.put(task.taskArn(), task.version());
+    Optional<String> task = Optional.empty();
+    long version = 0;
+    if (event instanceof EcsEvent.TaskStateChange change) {
+      taskVersions.put(change.taskArn(), change.version());
+      task = Optional.of(change.taskArn());
+      version = change.version();
+    }
+    if (evaluation.matters()) {
+      try {
+        store.saveHandledEvent(
+            new HandledEvent(
+                event.id(),
+                clock.instant(),
+                event.serviceArn(),
+                task,
+                version,
+                evaluation.crashAt()));
+      } catch (RuntimeException e) {
+        // Handling it again would fire and count it twice here, where it is known: only a
+        // successor, should there be one before the store answers again, would not know it.
+        LOG.warn(
+            "event {} is handled, but the store could not record it for a successor: {}",
+            event.id(),
+            UserError.oneLine(e));
+      }
+    }
+  }
+
+  /**
+   * What an event decided: whether a trigger fired on it, and when the crash it counted toward a
+   * crash loop happened, if it did.
+   */
+  public record Evaluation(boolean fired, Optional<Instant> crashAt) {
+    static final Evaluation NOTHING = new Evaluation(false, Optional.empty());
+
+    /** Whether a later event's handling depends on this one. */
+    public boolean matters() {
+      return fired || crashAt.isPresent();
     }
   }
 
@@ -87,9 +174,11 @@ public final class TriggerEngine {
   }
 
   /** Matches a fresh event against the policies; opens sessions for those that fire. */
-  public void evaluate(EcsEvent event, List<DebugPolicy> policies) {
+  public Evaluation evaluate(EcsEvent event, List<DebugPolicy> policies) {
     Optional<Service> service = Optional.empty();
     boolean recordedStop = false;
+    Optional<Instant> crashAt = Optional.empty();
+    boolean fired = false;
     for (DebugPolicy policy : policies) {
       for (Trigger trigger : policy.spec().triggers()) {
         if (!kindMatches(trigger, event)) {
@@ -98,7 +187,7 @@ public final class TriggerEngine {
         if (service.isEmpty()) {
           service = services.get(event.serviceArn());
           if (service.isEmpty()) {
-            return; // the service is gone; nothing to debug
+            return Evaluation.NOTHING; // the service is gone; nothing to debug
           }
         }
         Service s = service.get();
@@ -113,7 +202,7 @@ public final class TriggerEngine {
               case Trigger.TaskStopped t -> taskStopped(t, (EcsEvent.TaskStateChange) event);
               case Trigger.Restarts r -> {
                 if (!recordedStop) {
-                  recordStop((EcsEvent.TaskStateChange) event);
+                  crashAt = recordStop((EcsEvent.TaskStateChange) event);
                   recordedStop = true;
                 }
                 yield restarts(r, (EcsEvent.TaskStateChange) event);
@@ -128,10 +217,12 @@ public final class TriggerEngine {
             };
         if (why.isPresent()) {
           fire(policy, trigger, s, why.get());
+          fired = true;
           break; // one firing per policy and event
         }
       }
     }
+    return new Evaluation(fired, crashAt);
   }
 
   private void fire(DebugPolicy policy, Trigger trigger, Service service, String why) {
@@ -231,13 +322,21 @@ public final class TriggerEngine {
                     .orElse("")));
   }
 
-  private void recordStop(EcsEvent.TaskStateChange task) {
-    if (SELF_INFLICTED.contains(task.stopCode().orElse(""))) {
-      Deque<Instant> times = stops.computeIfAbsent(task.serviceArn(), k -> new ArrayDeque<>());
-      synchronized (times) {
-        times.addLast(task.stoppedAt().orElse(task.time()));
-      }
+  /** Counts a task that stopped by itself toward its service's crash loops; returns when. */
+  private Optional<Instant> recordStop(EcsEvent.TaskStateChange task) {
+    if (!SELF_INFLICTED.contains(task.stopCode().orElse(""))) {
+      return Optional.empty();
     }
+    Instant at = task.stoppedAt().orElse(task.time());
+    Deque<Instant> times = stopsOf(task.serviceArn());
+    synchronized (times) {
+      times.addLast(at);
+    }
+    return Optional.of(at);
+  }
+
+  private Deque<Instant> stopsOf(String serviceArn) {
+    return stops.computeIfAbsent(serviceArn, k -> new ArrayDeque<>());
   }
 
   /**

@@ -71,7 +71,9 @@ class TerminalSessionsIT {
       // finished a reconcile since it opened.
       long reconciles = world.controller.reconciles();
       if (i % 2 == 1) {
-        world.awaitUntil(() -> world.controller.reconciles() > reconciles);
+        // Moving the clock a little: a reconcile that failed is tried again after its backoff.
+        world.advanceUntil(
+            Duration.ofMillis(200), () -> world.controller.reconciles() > reconciles);
       }
       sessions.end(id, "ended by hand");
       ended.add(id);

@@ -3,6 +3,7 @@ package dev.sherlock.store;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.sherlock.sandbox.Sandbox;
+import java.util.List;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -65,9 +66,18 @@ class DynamoDbStoreIT extends StoreContract {
                   .pointInTimeRecoveryStatus())
           .isEqualTo(PointInTimeRecoveryStatus.ENABLED);
     }
-    var ttl = dynamo.describeTimeToLive(b -> b.tableName(tables.findings()));
-    assertThat(ttl.timeToLiveDescription().timeToLiveStatus()).isEqualTo(TimeToLiveStatus.ENABLED);
-    assertThat(ttl.timeToLiveDescription().attributeName()).isEqualTo("expiresAt");
+    for (String table : List.of(tables.findings(), tables.state())) {
+      var ttl = dynamo.describeTimeToLive(b -> b.tableName(table)).timeToLiveDescription();
+      assertThat(ttl.timeToLiveStatus()).as(table).isEqualTo(TimeToLiveStatus.ENABLED);
+      assertThat(ttl.attributeName()).as(table).isEqualTo("expiresAt");
+    }
+    assertThat(
+            dynamo
+                .describeTimeToLive(b -> b.tableName(tables.sessions()))
+                .timeToLiveDescription()
+                .timeToLiveStatus())
+        .as("sessions are kept")
+        .isEqualTo(TimeToLiveStatus.DISABLED);
 
     assertThat(tables.delete(dynamo)).containsExactlyElementsOf(tables.all());
     assertThat(tables.missing(dynamo)).containsExactlyElementsOf(tables.all());

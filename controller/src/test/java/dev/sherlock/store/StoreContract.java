@@ -7,6 +7,7 @@ import dev.sherlock.finding.Finding;
 import dev.sherlock.finding.FindingKind;
 import dev.sherlock.session.CapacityChange;
 import dev.sherlock.session.Fleet;
+import dev.sherlock.session.HandledEvent;
 import dev.sherlock.session.ManagedRevision;
 import dev.sherlock.session.PendingRegistration;
 import dev.sherlock.session.Session;
@@ -117,6 +118,136 @@ abstract class StoreContract {
         .as("the newer intent replaces the older")
         .contains(new PendingRegistration(WEB, "web", base, "h2", NOW.plusSeconds(1)));
     assertThat(store.registering(API)).isEmpty();
+  }
+
+  @Test
+  void aPolicyOpensOneSessionPerServiceUntilThatSessionEnds() {
+    SessionStore store = sessions();
+    Session first = session("s1", WEB, NOW);
+    assertThat(store.saveIfFree(first)).isEmpty();
+    assertThat(store.saveIfFree(session("s2", WEB, NOW.plusSeconds(1))))
+        .as("the same policy on the same service")
+        .hasValueSatisfying(holder -> assertThat(holder.id()).isEqualTo("s1"));
+    assertThat(store.saveIfFree(session("s3", API, NOW))).as("another service").isEmpty();
+    assertThat(
+            store.saveIfFree(
+                TestSessions.active(
+                    "s4",
+                    "other-policy",
+                    List.of(),
+                    WEB,
+                    Session.Origin.MANUAL,
+                    NOW,
+                    Duration.ofHours(1))))
+        .as("another policy")
+        .isEmpty();
+
+    store.saveIfActive(first.withState(Session.State.ENDED, NOW.plusSeconds(5), "ended"));
+    assertThat(store.saveIfFree(session("s5", WEB, NOW.plusSeconds(10))))
+        .as("once the first ended")
+        .isEmpty();
+    assertThat(store.session("s2")).as("the refused one was not stored").isEmpty();
+    assertThat(store.active()).extracting(Session::id).containsExactly("s3", "s4", "s5");
+  }
+
+  @Test
+  void ofManyOpeningTheSameSessionAtOnceOneStoresIt() throws Exception {
+    SessionStore store = sessions();
+    int openers = 8;
+    var ready = new java.util.concurrent.CountDownLatch(openers);
+    List<java.util.concurrent.Future<Optional<Session>>> outcomes = new java.util.ArrayList<>();
+    try (var pool = java.util.concurrent.Executors.newFixedThreadPool(openers)) {
+      for (int i = 0; i < openers; i++) {
+        Session mine = session("s" + i, WEB, NOW);
+        outcomes.add(
+            pool.submit(
+                () -> {
+                  ready.countDown();
+                  ready.await();
+                  return store.saveIfFree(mine);
+                }));
+      }
+    }
+    long stored = 0;
+    for (var outcome : outcomes) {
+      stored += outcome.get().isEmpty() ? 1 : 0;
+    }
+    assertThat(stored).isEqualTo(1);
+    assertThat(store.active()).hasSize(1);
+  }
+
+  @Test
+  void handledEventsAreRememberedForADayInTheOrderHandled() {
+    SessionStore store = sessions();
+    String task = "arn:aws:ecs:us-east-1:123456789012:task/shop/t1";
+    var old =
+        new HandledEvent(
+            "e0", NOW.minus(Duration.ofHours(25)), WEB, Optional.empty(), 0, Optional.empty());
+    var stop =
+        new HandledEvent(
+            "e1",
+            NOW.minus(Duration.ofHours(3)),
+            WEB,
+            Optional.of(task),
+            4,
+            Optional.of(NOW.minus(Duration.ofHours(3))));
+    var fired =
+        new HandledEvent("e2", NOW.minusSeconds(1), API, Optional.empty(), 0, Optional.empty());
+    store.saveHandledEvent(old);
+    store.saveHandledEvent(fired);
+    store.saveHandledEvent(stop);
+    store.saveHandledEvent(stop);
+
+    assertThat(store.handledSince(NOW.minus(SessionStore.EVENT_MEMORY)))
+        .containsExactly(stop, fired);
+    assertThat(store.handledSince(NOW.minus(Duration.ofHours(1)))).containsExactly(fired);
+  }
+
+  @Test
+  void aBudgetGivesNoMoreChangesThanItsLimitWithinItsWindow() {
+    SessionStore store = sessions();
+    Instant hourAgo = NOW.minus(Duration.ofHours(1));
+    assertThat(
+            store.takeChange(
+                "f-1", NOW.minus(Duration.ofMinutes(90)), hourAgo.minus(Duration.ofMinutes(90)), 2))
+        .isTrue();
+    assertThat(store.takeChange("f-1", NOW.minusSeconds(60), hourAgo, 2))
+        .as("the first is out of the window")
+        .isTrue();
+    assertThat(store.takeChange("f-1", NOW, hourAgo, 2)).isTrue();
+    assertThat(store.takeChange("f-1", NOW, hourAgo, 2)).as("the limit").isFalse();
+    assertThat(store.takeChange(SessionStore.GLOBAL_BUDGET, NOW, hourAgo, 2))
+        .as("another budget")
+        .isTrue();
+
+    assertThat(store.changes("f-1", hourAgo)).containsExactly(NOW.minusSeconds(60), NOW);
+    assertThat(store.changes("f-2", hourAgo)).isEmpty();
+  }
+
+  @Test
+  void aBudgetTakenFromManyThreadsAtOnceIsNotOverspent() throws Exception {
+    SessionStore store = sessions();
+    Instant hourAgo = NOW.minus(Duration.ofHours(1));
+    int takers = 8;
+    var ready = new java.util.concurrent.CountDownLatch(takers);
+    List<java.util.concurrent.Future<Boolean>> taken = new java.util.ArrayList<>();
+    try (var pool = java.util.concurrent.Executors.newFixedThreadPool(takers)) {
+      for (int i = 0; i < takers; i++) {
+        taken.add(
+            pool.submit(
+                () -> {
+                  ready.countDown();
+                  ready.await();
+                  return store.takeChange(SessionStore.GLOBAL_BUDGET, NOW, hourAgo, 3);
+                }));
+      }
+    }
+    long granted = 0;
+    for (var t : taken) {
+      granted += t.get() ? 1 : 0;
+    }
+    assertThat(granted).isEqualTo(3);
+    assertThat(store.changes(SessionStore.GLOBAL_BUDGET, hourAgo)).hasSize(3);
   }
 
   @Test
