@@ -146,6 +146,7 @@ public final class AwsClientFactory {
             .retryStrategy(b -> b.maxAttempts(5))
             .addExecutionInterceptor(budgets.interceptor(service))
             .addExecutionInterceptor(Fence.lastMoment(fence))
+            .addExecutionInterceptor(new NoBlindRetry())
             .build());
     return builder;
   }

@@ -57,6 +57,28 @@ class OwnRevisionsIT {
         () -> world.runningRevision("like-service").equals("like-service:1"));
   }
 
+  /**
+   * ECS registered the revision and its answer was lost: the SDK does not send the registration
+   * again (it would register a second revision), and the next reconcile finds the first by its tags
+   * and deploys it.
+   */
+  @Test
+  void aRegistrationWhoseAnswerWasLostIsFoundNotRepeated() {
+    world.start();
+    world.sandbox.faults().loseAnswers("ecs.RegisterTaskDefinition", 1);
+    oomOnce();
+    world.advanceUntil(
+        Duration.ofSeconds(5),
+        () -> world.runningRevision("like-service").equals("like-service:2"));
+
+    assertThat(
+            world.ecs.listTaskDefinitions(b -> b.familyPrefix("like-service")).taskDefinitionArns())
+        .extracting(arn -> arn.substring(arn.lastIndexOf('/') + 1))
+        .as("one revision of Sherlock's")
+        .containsExactly("like-service:1", "like-service:2");
+    assertThat(world.sandbox.calls().count("ecs", "RegisterTaskDefinition", "ok")).isEqualTo(1);
+  }
+
   @Test
   void aRevisionNothingRunsIsDeregistered() {
     world.start();

@@ -27,6 +27,7 @@ public final class FaultInjector {
   private final Map<String, Budget> budgets = new ConcurrentHashMap<>();
   private final Map<String, double[]> buckets = new ConcurrentHashMap<>();
   private final Map<String, Faults> faults = new ConcurrentHashMap<>();
+  private final Map<String, Integer> lostAnswers = new ConcurrentHashMap<>();
 
   /** {@code service.Operation} to the budget key of its group, for budgets shared by actions. */
   private final Map<String, String> groups = new ConcurrentHashMap<>();
@@ -58,7 +59,30 @@ public final class FaultInjector {
     faults.put(key, injected);
   }
 
+  /**
+   * The next {@code count} calls of {@code key} ({@code ecs.RegisterTaskDefinition}) are carried
+   * out and answered with a server error: the answer lost on its way, as a timeout or a reset
+   * connection loses it, so the caller cannot tell whether the call was made.
+   */
+  public synchronized void loseAnswers(String key, int count) {
+    lostAnswers.put(key, count);
+  }
+
+  /**
+   * Called once a call has been carried out: throws the server error its answer is replaced with if
+   * it is one of those {@link #loseAnswers} named.
+   */
+  public synchronized void answered(String service, String operation) {
+    String key = service + "." + operation;
+    int left = lostAnswers.getOrDefault(key, 0);
+    if (left > 0) {
+      lostAnswers.put(key, left - 1);
+      throw AwsException.serverError(serverErrorCode(service));
+    }
+  }
+
   public void clear() {
+    lostAnswers.clear();
     faults.clear();
     budgets.clear();
     buckets.clear();

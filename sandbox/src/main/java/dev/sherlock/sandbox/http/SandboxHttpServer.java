@@ -168,6 +168,7 @@ public final class SandboxHttpServer implements AutoCloseable {
   /** Admission, the world lock, the simulation catching up, and counting: for every protocol. */
   private JsonNode call(JsonApi api, String operation, JsonNode request) {
     String service = api.serviceName();
+    boolean carriedOut = false;
     try {
       Duration latency =
           faults.admit(
@@ -184,9 +185,13 @@ public final class SandboxHttpServer implements AutoCloseable {
         world.unlock();
       }
       ledger.record(service, operation, "ok", subject(request));
+      carriedOut = true;
+      faults.answered(service, operation);
       return response;
     } catch (AwsException e) {
-      ledger.record(service, operation, e.code(), subject(request));
+      if (!carriedOut) { // a lost answer: the ledger has the call as carried out
+        ledger.record(service, operation, e.code(), subject(request));
+      }
       throw e;
     }
   }
