@@ -11,7 +11,9 @@ import dev.sherlock.sandbox.Sandbox;
 import dev.sherlock.sandbox.workload.Scenario;
 import dev.sherlock.session.Session;
 import dev.sherlock.session.Sessions;
+import dev.sherlock.store.DynamoDbTables;
 import dev.sherlock.store.FindingStore;
+import dev.sherlock.store.TestDynamoDb;
 import io.micronaut.context.ApplicationContext;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -30,6 +32,7 @@ import software.amazon.awssdk.services.applicationautoscaling.ApplicationAutoSca
 import software.amazon.awssdk.services.applicationautoscaling.model.ScalableDimension;
 import software.amazon.awssdk.services.applicationautoscaling.model.ScalableTarget;
 import software.amazon.awssdk.services.applicationautoscaling.model.ServiceNamespace;
+import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.ecs.EcsClient;
 import software.amazon.awssdk.services.ecs.model.DescribeTaskDefinitionResponse;
 import software.amazon.awssdk.services.ecs.model.Service;
@@ -88,6 +91,28 @@ final class ControllerWorld implements AutoCloseable {
 
   ControllerWorld(Path root) {
     this(root, Map.of());
+  }
+
+  /** The tables of the shared store, in the sandbox's DynamoDB. */
+  static final DynamoDbTables SHARED = new DynamoDbTables("shared");
+
+  /**
+   * A world whose controller is a replica on the shared store ({@link #SHARED}, created here), with
+   * a short lease: as `sherlock run --store dynamodb` runs it.
+   */
+  static ControllerWorld onTheSharedStore(Path root) {
+    ControllerWorld world =
+        new ControllerWorld(
+            root,
+            Map.of(
+                "sherlock.store.kind", "dynamodb",
+                "sherlock.store.table", "shared",
+                "sherlock.lease.duration", "4s",
+                "sherlock.lease.heartbeat", "1s"));
+    try (DynamoDbClient dynamo = TestDynamoDb.client(world.sandbox)) {
+      SHARED.create(dynamo);
+    }
+    return world;
   }
 
   void policy(String file, String yaml) {

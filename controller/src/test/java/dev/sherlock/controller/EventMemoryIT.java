@@ -4,8 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.sherlock.finding.FindingKind;
 import dev.sherlock.session.Session;
-import dev.sherlock.store.DynamoDbTables;
-import dev.sherlock.store.TestDynamoDb;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
@@ -13,7 +11,6 @@ import java.util.UUID;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.sqs.SqsClient;
 import software.amazon.awssdk.services.sqs.model.QueueAttributeName;
 
@@ -42,17 +39,7 @@ class EventMemoryIT {
 
   @Test
   void aCrashLoopCountedByTheOldLeaderIsCompletedByItsSuccessor() {
-    world =
-        new ControllerWorld(
-            root,
-            Map.of(
-                "sherlock.store.kind", "dynamodb",
-                "sherlock.store.table", "shared",
-                "sherlock.lease.duration", "4s",
-                "sherlock.lease.heartbeat", "1s"));
-    try (DynamoDbClient dynamo = TestDynamoDb.client(world.sandbox)) {
-      new DynamoDbTables("shared").create(dynamo);
-    }
+    world = ControllerWorld.onTheSharedStore(root);
     crashLoopAcrossAStop();
   }
 

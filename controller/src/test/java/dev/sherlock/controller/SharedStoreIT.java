@@ -11,11 +11,9 @@ import dev.sherlock.session.Session;
 import dev.sherlock.session.TestSessions;
 import dev.sherlock.source.PolicySource;
 import dev.sherlock.store.DynamoDbStore;
-import dev.sherlock.store.DynamoDbTables;
 import dev.sherlock.store.TestDynamoDb;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.Map;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -38,19 +36,12 @@ class SharedStoreIT {
 
   @BeforeEach
   void start() {
-    world =
-        new ControllerWorld(
-            root,
-            Map.of(
-                "sherlock.store.kind", "dynamodb",
-                "sherlock.store.table", "shared",
-                "sherlock.lease.duration", "4s",
-                "sherlock.lease.heartbeat", "1s"));
+    world = ControllerWorld.onTheSharedStore(root);
     world.policy("crashloop.yaml", ControllerWorld.CRASH_LOOP_POLICY);
     dynamo = TestDynamoDb.client(world.sandbox);
-    DynamoDbTables tables = new DynamoDbTables("shared");
-    tables.create(dynamo);
-    elsewhere = new DynamoDbStore(dynamo, tables, world.sandbox.clock(), Duration.ofDays(30));
+    elsewhere =
+        new DynamoDbStore(
+            dynamo, ControllerWorld.SHARED, world.sandbox.clock(), Duration.ofDays(30));
   }
 
   @AfterEach
