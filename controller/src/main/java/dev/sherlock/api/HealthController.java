@@ -91,6 +91,10 @@ public final class HealthController {
             .put("name", leadership.replica())
             .put("role", leadership.role().name().toLowerCase(java.util.Locale.ROOT));
     leadership.holder().ifPresent(h -> replica.put("holder", h));
+    if (leadership.shards() > 1) {
+      replica.put("shards", leadership.shards());
+      leadership.shardsHeld().forEach(replica.putArray("shardsHeld")::add);
+    }
     body.set("checks", checks);
     return up ? Api.ok(body) : Api.status(503, body);
   }

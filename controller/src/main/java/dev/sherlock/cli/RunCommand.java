@@ -66,6 +66,14 @@ public final class RunCommand implements Callable<Integer> {
   Optional<Path> tokenFile;
 
   @Option(
+      names = "--shards",
+      paramLabel = "N",
+      description =
+          "With --store dynamodb: split the fleet into N shards, each with a lease of its own, so"
+              + " that N replicas act at once (1 to 64; default: 1, one replica acts).")
+  Optional<Integer> shards;
+
+  @Option(
       names = "--log-format",
       defaultValue = "auto",
       description =
@@ -84,6 +92,7 @@ public final class RunCommand implements Callable<Integer> {
     Map<String, Object> properties = options.properties();
     properties.put("micronaut.server.host", bind);
     properties.put("micronaut.server.port", port == 0 ? -1 : port);
+    shards.ifPresent(n -> properties.put("sherlock.shards", n));
     if (tokenFile.isPresent()) {
       properties.put("sherlock.api.token", readToken(tokenFile.get()));
     }

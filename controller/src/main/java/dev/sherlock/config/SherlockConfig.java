@@ -111,9 +111,14 @@ public record SherlockConfig(
    * @param leaseDuration how long the lease lasts without a heartbeat: the longest a failover waits
    * @param heartbeat how often the holder renews it and the others look at it
    */
-  public record Ha(String replica, Duration leaseDuration, Duration heartbeat) {
+  /**
+   * @param shards how many parts the fleet is split into, each with a lease of its own, so that
+   *     several replicas act at once: 1 is leader election
+   */
+  public record Ha(String replica, Duration leaseDuration, Duration heartbeat, int shards) {
     public static final Duration LEASE_DURATION = Duration.ofSeconds(20);
     public static final Duration HEARTBEAT = Duration.ofSeconds(5);
+    public static final int MAX_SHARDS = 64;
   }
 
   public boolean dryRun() {

@@ -113,7 +113,8 @@ public final class SherlockConfigFactory {
             env.getProperty("sherlock.replica", String.class)
                 .orElseGet(SherlockConfigFactory::replica),
             duration(env, "sherlock.lease.duration", SherlockConfig.Ha.LEASE_DURATION),
-            duration(env, "sherlock.lease.heartbeat", SherlockConfig.Ha.HEARTBEAT)));
+            duration(env, "sherlock.lease.heartbeat", SherlockConfig.Ha.HEARTBEAT),
+            env.getProperty("sherlock.shards", Integer.class, 1)));
   }
 
   /**

@@ -100,6 +100,9 @@ public final class Controller implements AutoCloseable {
   private final AtomicLong reconciles = new AtomicLong();
   private final AtomicLong duplicates = new AtomicLong();
   private volatile boolean running;
+  private boolean startedUp;
+  private final AtomicBoolean recoverNext = new AtomicBoolean();
+  private final AtomicBoolean eventsStarted = new AtomicBoolean();
   private volatile Instant nextResync = Instant.MIN;
   private volatile Optional<Instant> lastResync = Optional.empty();
   private volatile Optional<String> lastResyncError = Optional.empty();
@@ -173,15 +176,7 @@ public final class Controller implements AutoCloseable {
     publisher.start();
     sessions.onChange(queue::add);
     policies.start();
-    leadership.start(
-        () -> {
-          synchronized (this) {
-            if (running) {
-              threads.add(Thread.ofVirtual().name("sherlock-startup").start(this::startUp));
-            }
-          }
-        },
-        () -> onLeaseLost.forEach(Runnable::run));
+    leadership.start(this::acquired, () -> onLeaseLost.forEach(Runnable::run));
     LOG.info(
         "controller starting: {} policies, {} workers, resync every {}, replica {} ({})",
         policies.policies().size(),
@@ -189,6 +184,42 @@ public final class Controller implements AutoCloseable {
         config.resyncInterval(),
         leadership.replica(),
         leadership.role().name().toLowerCase(java.util.Locale.ROOT));
+  }
+
+  /**
+   * A shard this replica now acts for: the first starts it up; each later one - a shard another
+   * replica gave back or left behind - is read by a resync at once, and shard 0 brings the events.
+   */
+  private synchronized void acquired(int shard) {
+    if (!running) {
+      return;
+    }
+    if (!startedUp) {
+      startedUp = true;
+      threads.add(Thread.ofVirtual().name("sherlock-startup").start(this::startUp));
+      return;
+    }
+    // Read as at start-up, with recovery: the store may lack what the shard's last holder did.
+    recoverNext.set(true);
+    resyncNow();
+    if (progress.ready() && leadership.receivesEvents()) {
+      // Not on the lease's thread: the store's memory of events is read first.
+      threads.add(Thread.ofVirtual().name("sherlock-events").start(this::startEventsIfTheirs));
+    }
+  }
+
+  /**
+   * Starts receiving the queue's events if this replica is the one that does ({@link
+   * Leadership#receivesEvents}), once: first taking back what the store remembers of the events
+   * handled before.
+   */
+  private void startEventsIfTheirs() {
+    if (!running || !leadership.receivesEvents() || !eventsStarted.compareAndSet(false, true)) {
+      return;
+    }
+    int remembered = triggers.resume();
+    LOG.info("receiving events: {} handled events remembered", remembered);
+    events.start(this::onEvent);
   }
 
   private void startUp() {
@@ -211,10 +242,9 @@ public final class Controller implements AutoCloseable {
       return;
     }
     nextResync = clock.instant().plus(config.resyncInterval());
-    // What the replica acting before this one knew: the fleets opened meanwhile, whose budgets
-    // their sessions' changes count against, and the events later events depend on.
+    // The fleets opened meanwhile through other replicas: their sessions' changes count against
+    // their own budgets.
     sessions.refreshFleets();
-    int remembered = triggers.resume();
     policies.listen(this::syncGitSessions);
     syncGitSessions(policies.current());
     synchronized (this) {
@@ -227,22 +257,23 @@ public final class Controller implements AutoCloseable {
       threads.add(Thread.ofVirtual().name("sherlock-resync").start(this::resyncLoop));
       // Triggers last: what they open must meet the cooldowns recovery gave back.
       threads.add(Thread.ofVirtual().name("sherlock-metrics").start(this::metricsLoop));
-      events.start(this::onEvent);
       if (leadership.role() != Leadership.Role.SOLE) {
         threads.add(Thread.ofVirtual().name("sherlock-store-watch").start(() -> watchStore(seen)));
       }
       progress = progress.done();
     }
+    startEventsIfTheirs();
     LOG.atInfo()
-        .setMessage(
-            "ready: {} services read, {} queued for a reconcile, {} handled events remembered,"
-                + " in {} ms")
+        .setMessage("ready: {} services read, {} queued for a reconcile, in {} ms{}")
         .addArgument(progress.services())
         .addArgument(queue.depth())
-        .addArgument(remembered)
         .addArgument(Duration.ofNanos(System.nanoTime() - began).toMillis())
+        .addArgument(
+            leadership.shards() == 1
+                ? ""
+                : "; acting for shards %s of %d"
+                    .formatted(leadership.shardsHeld(), leadership.shards()))
         .addKeyValue("services", progress.services())
-        .addKeyValue("rememberedEvents", remembered)
         .log();
   }
 
@@ -406,9 +437,17 @@ public final class Controller implements AutoCloseable {
         return;
       }
       String serviceArn = next.get();
+      if (!leadership.actsFor(serviceArn)) {
+        // Another replica's shard: its holder reconciles it. Taken back, it is read again.
+        queue.forget(serviceArn);
+        queue.done(serviceArn);
+        continue;
+      }
       long start = System.nanoTime();
       try {
-        Result result = reconciler.reconcile(serviceArn, read(serviceArn));
+        Result result =
+            leadership.actingFor(
+                serviceArn, () -> reconciler.reconcile(serviceArn, read(serviceArn)));
         metrics.reconciled(Duration.ofNanos(System.nanoTime() - start));
         reconciles.incrementAndGet();
         queue.forget(serviceArn);
@@ -442,7 +481,7 @@ public final class Controller implements AutoCloseable {
         queue.since(serviceArn),
         cluster ->
             queue.pullForward(
-                arn -> ServiceArns.cluster(arn).equals(cluster),
+                arn -> ServiceArns.cluster(arn).equals(cluster) && leadership.actsFor(arn),
                 ALONG_WITH,
                 ServiceCache.PER_CALL - 1));
   }
@@ -452,7 +491,7 @@ public final class Controller implements AutoCloseable {
         () -> {
           if (!clock.instant().isBefore(nextResync)) {
             nextResync = clock.instant().plus(config.resyncInterval());
-            resyncOnce(false);
+            resyncOnce(recoverNext.getAndSet(false));
           }
         },
         () -> true);
@@ -527,9 +566,15 @@ public final class Controller implements AutoCloseable {
   private void resync(boolean recover) {
     List<DebugPolicy> all = policies.policies();
     long stamp = order.stamp();
-    List<Service> read = Selection.servicesOfWatchedClusters(ecs, all);
+    // The replica receiving events knows every service (an event may be of any); the others read
+    // only their shards'.
+    List<Service> read =
+        Selection.servicesOfWatchedClusters(
+            ecs, all, arn -> leadership.receivesEvents() || leadership.actsFor(arn));
     AtomicInteger checked = new AtomicInteger();
-    if (recover) {
+    // Start-up's own progress; a later resync with recovery (a shard taken over) leaves it ready.
+    boolean startingUp = recover && !progress.ready();
+    if (startingUp) {
       progress = new Progress(false, read.size(), 0);
     }
     Set<String> readArns = new HashSet<>();
@@ -545,7 +590,7 @@ public final class Controller implements AutoCloseable {
                       recovered
                           || (Selection.selects(all, service) && !reconciler.settled(service));
                   int n = checked.incrementAndGet();
-                  if (recover) {
+                  if (startingUp) {
                     progress = new Progress(false, read.size(), n);
                     if (n % Math.max(1000, read.size() / 10) == 0) {
                       LOG.info("start-up: {} of {} services checked", n, read.size());

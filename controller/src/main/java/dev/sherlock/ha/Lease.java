@@ -67,8 +67,17 @@ public final class Lease {
 
   /** One heartbeat: renews a held lease, or looks at (and maybe takes) another's. */
   public Change tick() {
+    return tick(true);
+  }
+
+  /**
+   * One heartbeat: renews a held lease, or looks at another's - and takes it, if {@code mayTake}
+   * and it is free or its holder is gone. Looking without taking keeps the count of how long its
+   * version has stood, so a replica that may take it later need not start counting then.
+   */
+  public Change tick(boolean mayTake) {
     long started = nanoTime.getAsLong();
-    return held ? renew(started) : contend(started);
+    return held ? renew(started) : contend(started, mayTake);
   }
 
   private Change renew(long started) {
@@ -91,7 +100,7 @@ public final class Lease {
     }
   }
 
-  private Change contend(long started) {
+  private Change contend(long started, boolean mayTake) {
     Optional<LeaseTable.Record> current = table.read(name);
     // Timed from the answer, not the question: the version seen may have been written while the
     // read was on its way, and the wait must not start before it was.
@@ -100,7 +109,9 @@ public final class Lease {
     String next = UUID.randomUUID().toString();
     LeaseTable.Record mine = new LeaseTable.Record(me, next, duration);
     if (current.isEmpty()) {
-      return table.create(name, mine) || wrote(next) ? acquired(started, next) : Change.NONE;
+      return mayTake && (table.create(name, mine) || wrote(next))
+          ? acquired(started, next)
+          : Change.NONE;
     }
     LeaseTable.Record record = current.get();
     if (!record.version().equals(observedVersion)) {
@@ -108,7 +119,7 @@ public final class Lease {
       observedSince = seenAt;
       return Change.NONE;
     }
-    if (seenAt - observedSince < record.duration().toNanos()) {
+    if (seenAt - observedSince < record.duration().toNanos() || !mayTake) {
       return Change.NONE;
     }
     // The same version for a whole lease duration: its holder is gone, or cannot reach the table.

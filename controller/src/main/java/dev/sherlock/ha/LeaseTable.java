@@ -1,6 +1,7 @@
 package dev.sherlock.ha;
 
 import java.time.Duration;
+import java.util.Map;
 import java.util.Optional;
 
 /**
@@ -15,6 +16,12 @@ public interface LeaseTable {
   record Record(String holder, String version, Duration duration) {}
 
   Optional<Record> read(String lease);
+
+  /**
+   * Every lease whose name starts with {@code prefix}, by name: how the replicas of a sharded fleet
+   * find one another. It may lag a write by a moment.
+   */
+  Map<String, Record> list(String prefix);
 
   /** Creates the lease for {@code holder} if there is none; whether it did. */
   boolean create(String lease, Record record);

@@ -31,8 +31,8 @@ public final class SoleReplica implements Leadership {
   }
 
   @Override
-  public void start(Runnable acquired, Runnable lost) {
-    acquired.run();
+  public void start(java.util.function.IntConsumer acquired, Runnable lost) {
+    acquired.accept(0);
   }
 
   @Override

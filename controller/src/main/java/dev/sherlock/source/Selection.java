@@ -32,12 +32,18 @@ public final class Selection {
    */
   public static List<Service> servicesOfWatchedClusters(
       EcsGateway ecs, List<DebugPolicy> policies) {
+    return servicesOfWatchedClusters(ecs, policies, arn -> true);
+  }
+
+  /** The same, describing only the services {@code wanted} names (a replica's shards). */
+  public static List<Service> servicesOfWatchedClusters(
+      EcsGateway ecs, List<DebugPolicy> policies, java.util.function.Predicate<String> wanted) {
     record Batch(String cluster, List<String> arns) {}
     List<Batch> batches = new ArrayList<>();
     for (String clusterArn : ecs.listClusters()) {
       if (watchesCluster(policies, clusterArn)) {
         String cluster = clusterArn.substring(clusterArn.lastIndexOf('/') + 1);
-        List<String> arns = ecs.listServices(cluster);
+        List<String> arns = ecs.listServices(cluster).stream().filter(wanted).toList();
         for (int i = 0; i < arns.size(); i += ServiceCache.PER_CALL) {
           batches.add(
               new Batch(

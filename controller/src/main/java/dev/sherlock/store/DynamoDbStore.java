@@ -623,13 +623,27 @@ public final class DynamoDbStore implements SessionStore, FindingStore, LeaseTab
 
   @Override
   public Optional<LeaseTable.Record> read(String lease) {
-    return get(tables.state(), Map.of("pk", s("lease#" + lease)))
-        .map(
-            item ->
-                new LeaseTable.Record(
-                    item.get("holder").s(),
-                    item.get("version").s(),
-                    Duration.ofMillis(Long.parseLong(item.get("durationMillis").n()))));
+    return get(tables.state(), Map.of("pk", s("lease#" + lease))).map(DynamoDbStore::lease);
+  }
+
+  @Override
+  public Map<String, LeaseTable.Record> list(String prefix) {
+    Map<String, LeaseTable.Record> leases = new java.util.TreeMap<>();
+    for (Map<String, AttributeValue> item :
+        partition(tables.state(), "group", s("leases"), Optional.empty(), true, 100)) {
+      String name = item.get(ORDER).s();
+      if (name.startsWith(prefix)) {
+        leases.put(name, lease(item));
+      }
+    }
+    return leases;
+  }
+
+  private static LeaseTable.Record lease(Map<String, AttributeValue> item) {
+    return new LeaseTable.Record(
+        item.get("holder").s(),
+        item.get("version").s(),
+        Duration.ofMillis(Long.parseLong(item.get("durationMillis").n())));
   }
 
   @Override
@@ -664,10 +678,18 @@ public final class DynamoDbStore implements SessionStore, FindingStore, LeaseTab
       Map<String, AttributeValue> conditionValues) {
     Map<String, AttributeValue> item =
         Map.of(
-            "pk", s("lease#" + lease),
-            "holder", s(record.holder()),
-            "version", s(record.version()),
-            "durationMillis", n(record.duration().toMillis()));
+            "pk",
+            s("lease#" + lease),
+            "group",
+            s("leases"),
+            ORDER,
+            s(lease),
+            "holder",
+            s(record.holder()),
+            "version",
+            s(record.version()),
+            "durationMillis",
+            n(record.duration().toMillis()));
     try {
       dynamo.putItem(
           b -> {

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.sherlock.aws.CloudWatchGateway;
 import dev.sherlock.finding.Findings;
+import dev.sherlock.ha.Leadership;
 import dev.sherlock.policy.DebugPolicy;
 import dev.sherlock.policy.Durations;
 import dev.sherlock.policy.Trigger;
@@ -55,6 +56,7 @@ public final class MetricSource {
   private final ServiceCache services;
   private final CloudWatchGateway cloudWatch;
   private final TriggerEngine triggers;
+  private final Leadership leadership;
   private final Clock clock;
   private final Set<String> breaching = new HashSet<>();
   private volatile Instant nextPoll = Instant.MIN;
@@ -64,7 +66,9 @@ public final class MetricSource {
       ServiceCache services,
       CloudWatchGateway cloudWatch,
       TriggerEngine triggers,
+      Leadership leadership,
       Clock clock) {
+    this.leadership = leadership;
     this.policies = policies;
     this.services = services;
     this.cloudWatch = cloudWatch;
@@ -98,10 +102,12 @@ public final class MetricSource {
           continue;
         }
         for (Service service : services.all()) {
-          if (policy
-              .spec()
-              .target()
-              .selects(service.clusterArn(), service.serviceName(), ServiceCache.tags(service))) {
+          if (leadership.actsFor(service.serviceArn())
+              && policy
+                  .spec()
+                  .target()
+                  .selects(
+                      service.clusterArn(), service.serviceName(), ServiceCache.tags(service))) {
             watches.add(
                 new Watch(
                     "m" + n++,

@@ -125,13 +125,23 @@ class DeployTemplateTest {
     JsonNode container =
         Template.resource("TaskDefinition").at("/Properties/ContainerDefinitions/0");
     List<String> command = new ArrayList<>();
-    container.path("Command").forEach(c -> command.add(c.asText()));
+    // A parameter's reference stands for what it is given: here, its default.
+    JsonNode parameters = Template.ROOT.path("Parameters");
+    container
+        .path("Command")
+        .forEach(
+            c ->
+                command.add(
+                    parameters.has(c.asText())
+                        ? parameters.path(c.asText()).path("Default").asText()
+                        : c.asText()));
     assertThat(command.getFirst()).isEqualTo("run");
     CommandLine.ParseResult parsed =
         new CommandLine(Sherlock.class).parseArgs(command.toArray(String[]::new));
     assertThat(parsed.subcommand().commandSpec().name()).isEqualTo("run");
-    // The store follows the Store parameter, its tables the stack's name.
-    assertThat(String.join(" ", command)).contains("--store Store --table AWS::StackName");
+    // The store follows the Store parameter, its tables the stack's name, the shards Shards.
+    assertThat(String.join(" ", command))
+        .contains("--store sqlite --table AWS::StackName --shards 1");
 
     List<String> health = new ArrayList<>();
     container.at("/HealthCheck/Command").forEach(c -> health.add(c.asText()));

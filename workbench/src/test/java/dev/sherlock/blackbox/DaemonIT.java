@@ -478,6 +478,12 @@ class DaemonIT {
     expectRefusal(
         join(base, "--endpoint", endpoint, "--region", "us-east-1", "--policies", "nope"),
         "policy directory nope does not exist: pass --policies DIR");
+    expectRefusal(
+        join(base, "--endpoint", endpoint, "--region", "us-east-1", "--shards", "0"),
+        "sherlock.shards must be from 1 to 64, not 0");
+    expectRefusal(
+        join(base, "--endpoint", endpoint, "--region", "us-east-1", "--shards", "2"),
+        "sherlock.shards=2 needs replicas that share a store: --store dynamodb");
   }
 
   @Test

@@ -37,7 +37,8 @@ import software.amazon.awssdk.services.ecs.EcsClient;
  * replicas' APIs while the acting replica is killed (SIGKILL) or paused past its lease (SIGSTOP)
  * during an apply, in the middle of a session, or during a revert. Every session must be deployed
  * once and reverted once - the sandbox's ledger counts RegisterTaskDefinition and UpdateService per
- * service, one session per service - and every service must end on its own revision.
+ * service, one session per service - and every service must end on its own revision. With shards,
+ * two replicas split the fleet, and one's shards pass to the other when it dies.
  */
 class ReplicasIT {
   private static final JsonMapper JSON = JsonMapper.builder().build();
@@ -73,18 +74,19 @@ class ReplicasIT {
   /** One replica's process, replaced by a fresh one when it is killed. */
   private final class Replica {
     final int number;
+    final List<String> options;
     Launcher.Running process;
     String api;
 
-    Replica(int number) {
+    Replica(int number, List<String> options) {
       this.number = number;
+      this.options = options;
     }
 
     void start() throws IOException {
-      process =
-          sherlock.start(
-              onTheSharedStore(
-                  "run",
+      List<String> args =
+          new ArrayList<>(
+              List.of(
                   "--data-dir",
                   dir.resolve("replica-" + number).toString(),
                   "--port",
@@ -93,6 +95,8 @@ class ReplicasIT {
                   token.toString(),
                   "--log-format",
                   "json"));
+      args.addAll(options);
+      process = sherlock.start(onTheSharedStore("run", args.toArray(String[]::new)));
       api =
           JSON.readTree(process.awaitLine(l -> l.contains("\"api\":"), Duration.ofMinutes(1)))
               .path("api")
@@ -112,6 +116,22 @@ class ReplicasIT {
           .filter(h -> h.path("replica").path("role").asText().equals("leader"))
           .filter(h -> h.path("status").asText().equals("UP"))
           .isPresent();
+    }
+
+    /** The shards this replica acts for, as its /health says. */
+    List<Integer> shardsHeld() {
+      List<Integer> held = new ArrayList<>();
+      health()
+          .ifPresent(h -> h.path("replica").path("shardsHeld").forEach(n -> held.add(n.asInt())));
+      return held;
+    }
+
+    /** Reconciles this replica has done, from its /metrics. */
+    long reconciles() throws Exception {
+      Matcher count =
+          Pattern.compile("(?m)^sherlock_reconcile_duration_seconds_count ([0-9.]+)")
+              .matcher(get(api + "/metrics").body());
+      return count.find() ? (long) Double.parseDouble(count.group(1)) : 0;
     }
   }
 
@@ -135,8 +155,11 @@ class ReplicasIT {
             .credentialsProvider(
                 StaticCredentialsProvider.create(AwsBasicCredentials.create("t", "t")))
             .build();
-    for (int i = 0; i < REPLICAS; i++) {
-      Replica replica = new Replica(i);
+  }
+
+  private void startReplicas(int count, String... options) throws IOException {
+    for (int i = 0; i < count; i++) {
+      Replica replica = new Replica(i, List.of(options));
       replica.start();
       replicas.add(replica);
     }
@@ -172,6 +195,7 @@ class ReplicasIT {
   @Test
   void everySessionIsAppliedOnceAndRevertedOnceWhateverHappensToTheActingReplica()
       throws Exception {
+    startReplicas(REPLICAS);
     Replica leader = awaitLeader();
     List<String> services = new ArrayList<>();
     for (int cycle = 1; cycle <= CYCLES; cycle++) {
@@ -220,6 +244,61 @@ class ReplicasIT {
             .formatted(failovers.size(), CYCLES / 4, LEASE, HEARTBEAT, p50, p99));
     // Within the lease, a heartbeat, and a start-up whose resync reads 20 services.
     assertThat(p99).isLessThan(LEASE.plus(HEARTBEAT).plusSeconds(15).toMillis());
+  }
+
+  /**
+   * Two replicas split four shards: each acts for its own (one reconciles what the other does not),
+   * and when one is killed the other takes its shards and reverts the sessions it had applied -
+   * each session still deployed once and reverted once.
+   */
+  @Test
+  void shardsSplitTheFleetAndADeadReplicasShardsAreTakenOver() throws Exception {
+    startReplicas(2, "--shards", "4");
+    Replica first = replicas.get(0);
+    Replica second = replicas.get(1);
+    await("the shards split between the replicas")
+        .atMost(Duration.ofMinutes(1))
+        .pollInterval(Duration.ofMillis(200))
+        .until(
+            () -> {
+              List<Integer> a = first.shardsHeld();
+              List<Integer> b = second.shardsHeld();
+              List<Integer> all = new ArrayList<>(a);
+              all.addAll(b);
+              return a.size() == 2
+                  && b.size() == 2
+                  && all.containsAll(List.of(0, 1, 2, 3))
+                  && first.actingAndReady()
+                  && second.actingAndReady();
+            });
+
+    List<String> services = new ArrayList<>();
+    Map<String, String> sessions = new HashMap<>();
+    for (int i = 1; i <= 8; i++) {
+      String service = "svc-%05d".formatted(i);
+      services.add(service);
+      sessions.put(service, open(replicas.get(i % 2), service));
+    }
+    services.forEach(this::awaitApplied);
+    assertThat(first.reconciles()).as("reconciles of the first replica").isPositive();
+    assertThat(second.reconciles()).as("reconciles of the second replica").isPositive();
+
+    second.process.kill();
+    for (String service : services) {
+      end(first, sessions.get(service));
+    }
+    services.forEach(this::awaitReverted);
+    assertThat(first.shardsHeld()).containsExactlyInAnyOrder(0, 1, 2, 3);
+    JsonNode health = first.health().orElseThrow();
+    assertThat(health.path("status").asText()).as(health.toString()).isEqualTo("UP");
+
+    Map<String, Map<String, Integer>> calls = changesByService();
+    for (String service : services) {
+      assertThat(calls.getOrDefault(service, Map.of()))
+          .as("changes to %s (one session)", service)
+          .containsEntry("UpdateService", 2)
+          .containsEntry("RegisterTaskDefinition", 1);
+    }
   }
 
   /**
