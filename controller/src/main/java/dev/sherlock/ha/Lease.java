@@ -168,6 +168,15 @@ public final class Lease {
     return name;
   }
 
+  /**
+   * Stops acting and renewing at once, and leaves the lease to run out rather than deleting it: a
+   * successor takes it only once a whole lease has passed, so a call of this replica's still on the
+   * wire cannot meet the successor's first.
+   */
+  public void relinquish() {
+    held = false;
+  }
+
   /** Gives the lease up at once (a clean shutdown): a successor need not wait it out. */
   public void release() {
     if (held) {

@@ -13,8 +13,10 @@ import java.util.zip.CRC32;
  * shard is a {@link Lease}; one shard is plain leader election ({@code controller}). With more,
  * each replica also renews a lease of its own ({@code member-<replica>}) so the others can count
  * it, and holds about its share: taking free or abandoned shards while it holds fewer than {@code
- * ceil(shards / replicas alive)}, giving one back per heartbeat while it holds more. Shard 0 is
- * never given back: its holder receives the events, and a handover would only pause them.
+ * ceil(shards / replicas alive)}, giving one back per heartbeat while it holds more. A shard given
+ * back stops being acted for at once and is left to run out, so its next holder starts a lease
+ * later, as after a failure. Shard 0 is never given back: its holder receives the events, and a
+ * handover would only pause them.
  *
  * <p>Every shard not held is looked at every heartbeat even while this replica may not take it, so
  * when a replica dies its shards are taken a lease after its last heartbeat, not two.
@@ -112,7 +114,7 @@ final class ShardLeases {
     if (held > share) {
       for (int i = shards.length - 1; i > 0; i--) {
         if (shards[i].held()) {
-          shards[i].release();
+          shards[i].relinquish();
           released.add(i);
           break;
         }

@@ -109,7 +109,8 @@ class ImageIT {
     }
     String port = Integer.toString(freePort());
     // What Fargate knows and this machine lacks: the stack's names and the VPC's address.
-    // (The Store parameter at its default, sqlite; the stack's name for the tables it then lacks.)
+    // (The Store and Shards parameters at their defaults, sqlite and 1; the stack's name for the
+    // tables it then lacks.)
     Map<String, String> stack =
         Map.of(
             "Queue.QueueName",
@@ -120,6 +121,8 @@ class ImageIT {
             port,
             "Store",
             "sqlite",
+            "Shards",
+            "1",
             "AWS::StackName",
             "sherlock");
     List<String> command = new ArrayList<>();

@@ -62,7 +62,7 @@ class ShardLeasesIT {
 
   @Test
   void threeReplicasHoldTwoShardsEachAndNeverOneTwice() {
-    beats(replicas, 12);
+    beats(replicas, 16);
 
     Set<Integer> all = new HashSet<>();
     for (ShardLeases replica : replicas) {
@@ -74,7 +74,7 @@ class ShardLeasesIT {
 
   @Test
   void theShardsOfAReplicaThatStopsAreTakenALeaseAfterItsLastHeartbeat() {
-    beats(replicas, 12);
+    beats(replicas, 16);
     ShardLeases stopped = replicas.get(2);
     List<Integer> orphaned = stopped.heldShards();
     List<ShardLeases> alive = replicas.subList(0, 2);
