@@ -82,10 +82,7 @@ final class ShardLeases {
 
   Beat tick() {
     int share = share();
-    int held = 0;
-    for (Lease shard : shards) {
-      held += shard.held() ? 1 : 0;
-    }
+    int held = heldShards().size();
     List<Integer> acquired = new ArrayList<>();
     List<Integer> lost = new ArrayList<>();
     for (int k = 0; k < shards.length; k++) {
@@ -159,11 +156,7 @@ final class ShardLeases {
       return (shards.length + alive - 1) / alive;
     } catch (RuntimeException e) {
       // The members could not be counted: keep what is held, take nothing more.
-      int held = 0;
-      for (Lease shard : shards) {
-        held += shard.held() ? 1 : 0;
-      }
-      return held;
+      return heldShards().size();
     }
   }
 
@@ -176,12 +169,7 @@ final class ShardLeases {
   }
 
   boolean anyHeld() {
-    for (Lease shard : shards) {
-      if (shard.held()) {
-        return true;
-      }
-    }
-    return false;
+    return !heldShards().isEmpty();
   }
 
   List<Integer> heldShards() {

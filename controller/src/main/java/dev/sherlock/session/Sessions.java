@@ -447,7 +447,7 @@ public final class Sessions {
    */
   public synchronized void mutated(List<Session> enforced) {
     if (!enforced.isEmpty()) {
-      store.takeChange(budget(enforced), clock.instant(), hourAgo(), Integer.MAX_VALUE);
+      store.takeChange(budget(enforced).id(), clock.instant(), hourAgo(), Integer.MAX_VALUE);
     }
   }
 
@@ -459,7 +459,7 @@ public final class Sessions {
     if (enforced.isEmpty()) {
       return true;
     }
-    return store.changes(budget(enforced), hourAgo()).size() < perHour(enforced);
+    return allows(budget(enforced));
   }
 
   /**
@@ -470,19 +470,29 @@ public final class Sessions {
     if (enforced.isEmpty()) {
       return true;
     }
-    return store.takeChange(budget(enforced), clock.instant(), hourAgo(), perHour(enforced));
+    Budget budget = budget(enforced);
+    return store.takeChange(budget.id(), clock.instant(), hourAgo(), budget.perHour());
   }
+
+  /** An hourly budget of changes, by its id in the store, and how many it allows. */
+  private record Budget(String id, int perHour) {}
 
   /**
    * The budget these sessions' changes count against, kept in the store: the same for whichever
    * replica acts, before a failover and after it.
    */
-  private String budget(List<Session> enforced) {
-    return fleetOf(enforced).map(Fleet::id).orElse(SessionStore.GLOBAL_BUDGET);
+  private Budget budget(List<Session> enforced) {
+    return fleetOf(enforced)
+        .map(f -> new Budget(f.id(), f.changesPerHour()))
+        .orElseGet(this::globalBudget);
   }
 
-  private int perHour(List<Session> enforced) {
-    return fleetOf(enforced).map(Fleet::changesPerHour).orElse(config.mutationsPerHour());
+  private Budget globalBudget() {
+    return new Budget(SessionStore.GLOBAL_BUDGET, config.mutationsPerHour());
+  }
+
+  private boolean allows(Budget budget) {
+    return store.changes(budget.id(), hourAgo()).size() < budget.perHour();
   }
 
   private Instant hourAgo() {
@@ -540,7 +550,7 @@ public final class Sessions {
     if (active.size() >= config.maxSessions()) {
       return Optional.of("%d sessions are open, the global limit".formatted(active.size()));
     }
-    if (store.changes(SessionStore.GLOBAL_BUDGET, hourAgo()).size() >= config.mutationsPerHour()) {
+    if (!allows(globalBudget())) {
       return Optional.of(
           "the budget of %d changes per hour is spent".formatted(config.mutationsPerHour()));
     }

@@ -86,15 +86,7 @@ public final class TriggerEngine {
     for (HandledEvent event : remembered) {
       seenEvents.put(event.id(), Boolean.TRUE);
       event.taskArn().ifPresent(task -> taskVersions.merge(task, event.version(), Math::max));
-      event
-          .stoppedAt()
-          .ifPresent(
-              at -> {
-                Deque<Instant> times = stopsOf(event.serviceArn());
-                synchronized (times) {
-                  times.addLast(at);
-                }
-              });
+      event.stoppedAt().ifPresent(at -> addStop(event.serviceArn(), at));
     }
     return remembered.size();
   }
@@ -328,15 +320,15 @@ public final class TriggerEngine {
       return Optional.empty();
     }
     Instant at = task.stoppedAt().orElse(task.time());
-    Deque<Instant> times = stopsOf(task.serviceArn());
-    synchronized (times) {
-      times.addLast(at);
-    }
+    addStop(task.serviceArn(), at);
     return Optional.of(at);
   }
 
-  private Deque<Instant> stopsOf(String serviceArn) {
-    return stops.computeIfAbsent(serviceArn, k -> new ArrayDeque<>());
+  private void addStop(String serviceArn, Instant at) {
+    Deque<Instant> times = stops.computeIfAbsent(serviceArn, k -> new ArrayDeque<>());
+    synchronized (times) {
+      times.addLast(at);
+    }
   }
 
   /**
