@@ -291,6 +291,7 @@ class ReplicasIT {
     assertThat(first.shardsHeld()).containsExactlyInAnyOrder(0, 1, 2, 3);
     JsonNode health = first.health().orElseThrow();
     assertThat(health.path("status").asText()).as(health.toString()).isEqualTo("UP");
+    assertThat(get(first.api + "/metrics").body()).contains("sherlock_shards_held 4.0");
 
     Map<String, Map<String, Integer>> calls = changesByService();
     for (String service : services) {
