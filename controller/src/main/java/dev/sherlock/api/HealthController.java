@@ -8,6 +8,7 @@ import dev.sherlock.source.PolicySource;
 import dev.sherlock.store.FindingStore;
 import io.micronaut.http.HttpResponse;
 import io.micronaut.http.annotation.Get;
+import java.time.Clock;
 
 /**
  * {@code /health}: liveness (the process answers) and readiness (policies loaded, the controller
@@ -21,13 +22,16 @@ public final class HealthController {
   private final FindingStore store;
   private final Dependencies dependencies;
   private final Leadership leadership;
+  private final Clock clock;
 
   public HealthController(
       Controller controller,
       PolicySource policies,
       FindingStore store,
       Dependencies dependencies,
-      Leadership leadership) {
+      Leadership leadership,
+      Clock clock) {
+    this.clock = clock;
     this.leadership = leadership;
     this.controller = controller;
     this.policies = policies;
@@ -62,6 +66,16 @@ public final class HealthController {
           .put("services", progress.services())
           .put("checked", progress.checked());
     }
+    // A policy repository out of reach is shown, not failed on: the last good commit runs on,
+    // and a replica taken out of service for it would stop acting on every policy.
+    policies
+        .gitStatus()
+        .ifPresent(
+            git ->
+                checks.set(
+                    "policySource",
+                    PoliciesController.source(git, clock.instant())
+                        .put("status", git.error().isPresent() ? "STALE" : "UP")));
     boolean storeUp;
     try {
       store.query(FindingStore.Query.all(1));

@@ -8,12 +8,16 @@ import dev.sherlock.policy.DebugPolicy;
 import dev.sherlock.session.Session;
 import dev.sherlock.session.Sessions;
 import dev.sherlock.source.PolicySource;
+import dev.sherlock.source.git.GitCommit;
 import dev.sherlock.store.FindingStore;
 import io.micronaut.http.HttpResponse;
 import io.micronaut.http.annotation.Controller;
 import io.micronaut.http.annotation.Get;
 import io.micronaut.scheduling.TaskExecutors;
 import io.micronaut.scheduling.annotation.ExecuteOn;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
 
@@ -28,8 +32,11 @@ public final class PoliciesController {
   private final PolicySource policies;
   private final Sessions sessions;
   private final FindingStore findings;
+  private final Clock clock;
 
-  public PoliciesController(PolicySource policies, Sessions sessions, FindingStore findings) {
+  public PoliciesController(
+      PolicySource policies, Sessions sessions, FindingStore findings, Clock clock) {
+    this.clock = clock;
     this.policies = policies;
     this.sessions = sessions;
     this.findings = findings;
@@ -47,6 +54,10 @@ public final class PoliciesController {
               .put("name", policy.name())
               .put("valid", true)
               .put("mode", policy.spec().mode().yamlName());
+      policies
+          .gitStatus()
+          .flatMap(PolicySource.GitStatus::commit)
+          .ifPresent(c -> p.put("commit", c.id()));
       latest(policy.name(), FindingKind.TriggerFired)
           .ifPresent(f -> p.put("lastFired", f.time().toString()));
       p.put(
@@ -56,7 +67,35 @@ public final class PoliciesController {
     }
     ArrayNode rejected = body.putArray("rejected");
     policies.problems().forEach(d -> rejected.add(d.format()));
+    policies.gitStatus().ifPresent(git -> body.set("source", source(git, clock.instant())));
     return Api.ok(body);
+  }
+
+  /** Where the policies come from: the remote, the commit in force, and how the last fetch went. */
+  static ObjectNode source(PolicySource.GitStatus git, Instant now) {
+    ObjectNode source =
+        Api.object()
+            .put("kind", "git")
+            .put("location", git.source().location())
+            .put("ref", git.source().fullRef());
+    git.commit().ifPresent(c -> source.set("commit", commit(c)));
+    git.lastSync()
+        .ifPresent(
+            t ->
+                source
+                    .put("lastSync", t.toString())
+                    .put("syncAgeSeconds", Duration.between(t, now).toSeconds()));
+    git.error().ifPresent(e -> source.put("error", e));
+    git.rejected().ifPresent(c -> source.set("rejectedCommit", commit(c)));
+    return source;
+  }
+
+  private static ObjectNode commit(GitCommit c) {
+    return Api.object()
+        .put("id", c.id())
+        .put("author", c.author())
+        .put("authoredAt", c.time().toString())
+        .put("message", c.message());
   }
 
   private Optional<Finding> latest(String policy, FindingKind kind) {

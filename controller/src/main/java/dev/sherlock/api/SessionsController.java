@@ -339,6 +339,7 @@ public final class SessionsController {
     s.endedAt().ifPresent(t -> json.put("endedAt", t.toString()));
     s.endReason().ifPresent(r -> json.put("endReason", r));
     s.appliedRevision().ifPresent(r -> json.put("revision", r));
+    s.policyCommit().ifPresent(c -> json.put("policyCommit", c));
     return json;
   }
 }

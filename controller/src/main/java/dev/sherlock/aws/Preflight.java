@@ -51,7 +51,7 @@ public final class Preflight {
 
   /** Runs the checks in order; the first that fails throws. */
   public void check() {
-    if (!Files.isDirectory(config.policies())) {
+    if (config.git().isEmpty() && !Files.isDirectory(config.policies())) {
       throw new UserError(
           "policy directory %s does not exist: pass --policies DIR".formatted(config.policies()));
     }

@@ -16,11 +16,14 @@ import picocli.CommandLine.Option;
  * sherlock.*} property (which can also come from application.yml or SHERLOCK_* variables).
  */
 public final class ControllerOptions {
+  // A string, not a Path: a path would fold the // of a git URL into one slash.
   @Option(
       names = "--policies",
-      paramLabel = "DIR",
-      description = "Policy directory (default: policies).")
-  Optional<Path> policies;
+      paramLabel = "DIR|GIT-URL",
+      description =
+          "Policy directory, or a git remote: git+https://host/org/repo.git?ref=main&path=policies"
+              + " (default: policies).")
+  Optional<String> policies;
 
   @Option(
       names = "--endpoint",
@@ -70,7 +73,7 @@ public final class ControllerOptions {
 
   Map<String, Object> properties() {
     Map<String, Object> properties = new HashMap<>();
-    policies.ifPresent(p -> properties.put("sherlock.policies", p.toString()));
+    policies.ifPresent(p -> properties.put("sherlock.policies", p));
     endpoint.forEach(e -> endpoint(e, properties));
     region.ifPresent(r -> properties.put("sherlock.aws.region", r));
     profile.ifPresent(p -> properties.put("sherlock.aws.profile", p));

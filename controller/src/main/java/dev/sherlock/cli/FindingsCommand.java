@@ -128,9 +128,17 @@ public final class FindingsCommand implements Callable<Integer> {
       } else {
         String where =
             f.has("service") ? f.path("cluster").asText() + "/" + f.path("service").asText() : "-";
+        // With policies from git, each finding names the commit in force when it was recorded.
+        String commit = f.path("evidence").path("policyCommit").asText("");
         out.printf(
-            "%s  %-16s %-26s %s%n",
-            f.path("time").asText(), f.path("kind").asText(), where, f.path("summary").asText());
+            "%s  %-16s %-26s %s%s%n",
+            f.path("time").asText(),
+            f.path("kind").asText(),
+            where,
+            f.path("summary").asText(),
+            commit.isEmpty()
+                ? ""
+                : "  [policies@" + commit.substring(0, Math.min(7, commit.length())) + "]");
       }
     }
     out.flush();

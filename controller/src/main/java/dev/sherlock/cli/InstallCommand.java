@@ -4,6 +4,7 @@ import dev.sherlock.config.SherlockConfig;
 import dev.sherlock.install.Installer;
 import dev.sherlock.policy.load.PolicyLoader;
 import dev.sherlock.policy.load.PolicySet;
+import dev.sherlock.source.git.GitPolicyRepository;
 import dev.sherlock.store.DynamoDbTables;
 import io.micronaut.context.ApplicationContext;
 import java.io.PrintWriter;
@@ -25,6 +26,14 @@ public final class InstallCommand implements Callable<Integer> {
 
   @Mixin ControllerOptions options;
 
+  /** The policies of the remote's current commit: the rule is built from their clusters. */
+  private static PolicySet fromGit(SherlockConfig.Git git) {
+    try (GitPolicyRepository repository = new GitPolicyRepository(git)) {
+      GitPolicyRepository.Fetched fetched = repository.fetchOrRefuse();
+      return new PolicyLoader().load(fetched.files(), fetched.problems());
+    }
+  }
+
   @Override
   public Integer call() {
     PrintWriter out = spec.commandLine().getOut();
@@ -32,7 +41,11 @@ public final class InstallCommand implements Callable<Integer> {
     try (ApplicationContext context =
         ApplicationContext.builder().properties(options.properties()).start()) {
       SherlockConfig config = context.getBean(SherlockConfig.class);
-      PolicySet policies = new PolicyLoader().load(List.of(config.policies()));
+      PolicySet policies =
+          config
+              .git()
+              .map(InstallCommand::fromGit)
+              .orElseGet(() -> new PolicyLoader().load(List.of(config.policies())));
       if (!policies.isValid()) {
         policies.problems().forEach(p -> err.println(p.format()));
         err.println(

@@ -116,7 +116,7 @@ public final class RunCommand implements Callable<Integer> {
           .addArgument(Sherlock.version())
           .addArgument(config.dryRun() ? "dry run" : "enforce")
           .addArgument(policies.policies().size())
-          .addArgument(config.policies())
+          .addArgument(policySource(config))
           .addArgument(config.queueName())
           .addArgument(api)
           .addKeyValue("version", Sherlock.version())
@@ -126,7 +126,7 @@ public final class RunCommand implements Callable<Integer> {
           .addKeyValue(
               "region", context.getBean(EcsClient.class).serviceClientConfiguration().region().id())
           .addKeyValue("queue", config.queueName())
-          .addKeyValue("policySource", config.policies().toString())
+          .addKeyValue("policySource", policySource(config))
           .addKeyValue("policies", policies.policies().size())
           .addKeyValue(
               "store",
@@ -148,6 +148,13 @@ public final class RunCommand implements Callable<Integer> {
       LOG.info("stopped");
       return 0;
     }
+  }
+
+  private static String policySource(SherlockConfig config) {
+    return config
+        .git()
+        .map(SherlockConfig.Git::location)
+        .orElseGet(() -> config.policies().toString());
   }
 
   private static String readToken(Path file) {

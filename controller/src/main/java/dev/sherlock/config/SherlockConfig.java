@@ -28,6 +28,8 @@ import java.util.Optional;
  * @param findingsRetention findings older than this are pruned
  * @param store where sessions and findings are kept
  * @param ha this replica's name, and the lease that elects the acting replica (shared store only)
+ * @param git the git remote the policies come from, when {@code --policies} names one instead of a
+ *     directory
  */
 public record SherlockConfig(
     Mode mode,
@@ -44,7 +46,8 @@ public record SherlockConfig(
     int sqsReceivers,
     Duration findingsRetention,
     Store store,
-    Ha ha) {
+    Ha ha,
+    Optional<Git> git) {
 
   public static final List<String> DEFAULT_SIDECAR_IMAGES =
       List.of(
@@ -119,6 +122,46 @@ public record SherlockConfig(
     public static final Duration LEASE_DURATION = Duration.ofSeconds(20);
     public static final Duration HEARTBEAT = Duration.ofSeconds(5);
     public static final int MAX_SHARDS = 64;
+  }
+
+  /**
+   * A git remote that holds the policies: only {@code ref} is fetched, and only the files under
+   * {@code path} in its tree are read (no working tree).
+   *
+   * @param remote the URL git fetches from (https, http or file), without credentials
+   * @param ref the branch (or a full {@code refs/...} name) to follow
+   * @param path the folder of the policies in the repository; empty: the whole tree
+   * @param interval how often the remote is fetched; a push hook fetches at once
+   * @param username the user name sent with the token (GitHub and GitLab accept any)
+   * @param token an HTTPS access token, sent as the password
+   * @param webhookSecret the secret that push hooks are signed with; empty: no hook is accepted
+   */
+  public record Git(
+      String remote,
+      String ref,
+      String path,
+      Duration interval,
+      String username,
+      Optional<String> token,
+      Optional<String> webhookSecret) {
+    public static final String PREFIX = "git+";
+    public static final Duration INTERVAL = Duration.ofMinutes(1);
+
+    /** The ref's full name: {@code main} follows {@code refs/heads/main}. */
+    public String fullRef() {
+      return ref.startsWith("refs/") ? ref : "refs/heads/" + ref;
+    }
+
+    /** Where the policies come from, as logs and the API show it. */
+    public String location() {
+      return PREFIX + remote + "?ref=" + ref + (path.isEmpty() ? "" : "&path=" + path);
+    }
+
+    @Override
+    public String toString() {
+      // Never the token nor the secret: a record's own toString would print them.
+      return location();
+    }
   }
 
   public boolean dryRun() {

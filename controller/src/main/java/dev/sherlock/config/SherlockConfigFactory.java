@@ -52,6 +52,7 @@ public final class SherlockConfigFactory {
 
   @Singleton
   SherlockConfig sherlockConfig(Environment env) {
+    String policies = env.getProperty("sherlock.policies", String.class, "policies");
     Map<String, URI> endpoints = new HashMap<>();
     for (String service : SERVICES) {
       env.getProperty("sherlock.aws.endpoints." + service, String.class)
@@ -81,7 +82,8 @@ public final class SherlockConfigFactory {
         env.getProperty("sherlock.mode", String.class)
             .map(SherlockConfigFactory::mode)
             .orElse(Mode.ENFORCE),
-        Path.of(env.getProperty("sherlock.policies", String.class, "policies")),
+        // A git remote's policies are read from the fetched tree, never from a directory.
+        GitLocation.isGit(policies) ? Path.of(".") : Path.of(policies),
         Path.of(env.getProperty("sherlock.data-dir", String.class, "sherlock-data")),
         new SherlockConfig.Aws(
             env.getProperty("sherlock.aws.region", String.class),
@@ -114,7 +116,10 @@ public final class SherlockConfigFactory {
                 .orElseGet(SherlockConfigFactory::replica),
             duration(env, "sherlock.lease.duration", SherlockConfig.Ha.LEASE_DURATION),
             duration(env, "sherlock.lease.heartbeat", SherlockConfig.Ha.HEARTBEAT),
-            env.getProperty("sherlock.shards", Integer.class, 1)));
+            env.getProperty("sherlock.shards", Integer.class, 1)),
+        GitLocation.isGit(policies)
+            ? Optional.of(GitLocation.parse(policies, env))
+            : Optional.empty());
   }
 
   /**

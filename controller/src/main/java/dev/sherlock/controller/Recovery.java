@@ -110,7 +110,8 @@ public final class Recovery {
               Optional.of(running.taskDefinition().taskDefinitionArn()),
               Optional.empty(),
               false,
-              true);
+              true,
+              Optional.empty());
       store.save(session);
       findings.record(
           FindingKind.SessionOpened,
@@ -156,7 +157,8 @@ public final class Recovery {
               Optional.empty(),
               Optional.empty(),
               false,
-              true));
+              true,
+              Optional.empty()));
     }
     boolean putBack = false;
     Optional<Boolean> exec = ServiceMemory.execBefore(tags);

@@ -23,5 +23,7 @@ public enum FindingKind {
   Snapshot,
   /** A policy edit that did not validate; the last good version keeps running. */
   PolicyRejected,
+  /** A commit of the policy repository applied: its id, author and the policies it changed. */
+  PolicySynced,
   Error
 }

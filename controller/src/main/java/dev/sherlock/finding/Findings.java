@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.sherlock.metrics.SherlockMetrics;
 import dev.sherlock.snapshot.Redaction;
+import dev.sherlock.source.PolicyCommit;
 import dev.sherlock.store.FindingStore;
 import jakarta.inject.Singleton;
 import java.time.Clock;
@@ -37,11 +38,14 @@ public final class Findings {
   private final List<Consumer<Finding>> listeners = new CopyOnWriteArrayList<>();
 
   private final SherlockMetrics metrics;
+  private final PolicyCommit policyCommit;
 
-  public Findings(FindingStore store, Clock clock, SherlockMetrics metrics) {
+  public Findings(
+      FindingStore store, Clock clock, SherlockMetrics metrics, PolicyCommit policyCommit) {
     this.store = store;
     this.clock = clock;
     this.metrics = metrics;
+    this.policyCommit = policyCommit;
   }
 
   /** Where a finding belongs: service, policy and session, any of them absent. */
@@ -71,6 +75,16 @@ public final class Findings {
       FindingKind kind, Subject subject, String rawSummary, JsonNode rawEvidence) {
     String summary = Redaction.text(rawSummary);
     JsonNode evidence = rawEvidence == null ? null : Redaction.json(rawEvidence.deepCopy());
+    Optional<String> commit = policyCommit.id();
+    if (commit.isPresent() && (evidence == null || evidence.isObject())) {
+      // Where the policies in force came from, on every finding: "which commit did this?"
+      ObjectNode stamped =
+          evidence == null ? JsonNodeFactory.instance.objectNode() : (ObjectNode) evidence;
+      if (!stamped.has(POLICY_COMMIT)) {
+        stamped.put(POLICY_COMMIT, commit.get());
+      }
+      evidence = stamped;
+    }
     Finding finding =
         new Finding(
             UUID.randomUUID().toString(),
@@ -105,6 +119,9 @@ public final class Findings {
     }
     return finding;
   }
+
+  /** The evidence field that names the policy commit in force. */
+  public static final String POLICY_COMMIT = "policyCommit";
 
   public Finding record(FindingKind kind, Subject subject, String summary) {
     return record(kind, subject, summary, null);

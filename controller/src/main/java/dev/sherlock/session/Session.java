@@ -15,6 +15,7 @@ import java.util.Optional;
  * @param execBefore the service's enableExecuteCommand before Sherlock changed it
  * @param planned whether a dry-run session has recorded its Plan finding
  * @param captured whether its snapshot (if its actions ask for one) has been taken
+ * @param policyCommit the commit of the policy repository its policy came from (git sources)
  */
 public record Session(
     String id,
@@ -35,7 +36,8 @@ public record Session(
     Optional<String> appliedRevision,
     Optional<Boolean> execBefore,
     boolean planned,
-    boolean captured) {
+    boolean captured,
+    Optional<String> policyCommit) {
 
   /** Who opened the session. */
   public enum Origin {
@@ -55,6 +57,8 @@ public record Session(
 
   public Session {
     actions = List.copyOf(actions);
+    // Sessions stored before commits were recorded have none.
+    policyCommit = policyCommit == null ? Optional.empty() : policyCommit;
   }
 
   public boolean active() {
@@ -81,7 +85,8 @@ public record Session(
         appliedRevision,
         execBefore,
         planned,
-        captured);
+        captured,
+        policyCommit);
   }
 
   public Session withExpiry(Instant newExpiry) {
@@ -104,7 +109,8 @@ public record Session(
         appliedRevision,
         execBefore,
         planned,
-        captured);
+        captured,
+        policyCommit);
   }
 
   public Session withBase(String revision) {
@@ -127,7 +133,8 @@ public record Session(
         appliedRevision,
         execBefore,
         planned,
-        captured);
+        captured,
+        policyCommit);
   }
 
   /** Records the revision deployed, and - the first time - the service's Exec setting before. */
@@ -151,7 +158,8 @@ public record Session(
         Optional.of(revision),
         execBefore.or(() -> Optional.of(exec)),
         planned,
-        captured);
+        captured,
+        policyCommit);
   }
 
   public Session withPlanned() {
@@ -174,7 +182,8 @@ public record Session(
         appliedRevision,
         execBefore,
         true,
-        captured);
+        captured,
+        policyCommit);
   }
 
   public Session withCaptured() {
@@ -197,7 +206,8 @@ public record Session(
         appliedRevision,
         execBefore,
         planned,
-        true);
+        true,
+        policyCommit);
   }
 
   /** Whether its actions ask for a snapshot. */

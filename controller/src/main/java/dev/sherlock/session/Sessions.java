@@ -8,6 +8,7 @@ import dev.sherlock.policy.DebugPolicy;
 import dev.sherlock.policy.DurationBounds;
 import dev.sherlock.policy.Durations;
 import dev.sherlock.policy.Mode;
+import dev.sherlock.source.PolicyCommit;
 import dev.sherlock.store.SessionStore;
 import jakarta.inject.Singleton;
 import java.time.Clock;
@@ -76,6 +77,7 @@ public final class Sessions {
   private final Findings findings;
   private final SherlockConfig config;
   private final Clock clock;
+  private final PolicyCommit policyCommit;
 
   /**
    * The store's drain flag, read once: admission and every reconcile's memory ask it, and only
@@ -90,7 +92,13 @@ public final class Sessions {
   private final List<Consumer<Session>> onOpened =
       new java.util.concurrent.CopyOnWriteArrayList<>();
 
-  public Sessions(SessionStore store, Findings findings, SherlockConfig config, Clock clock) {
+  public Sessions(
+      SessionStore store,
+      Findings findings,
+      SherlockConfig config,
+      Clock clock,
+      PolicyCommit policyCommit) {
+    this.policyCommit = policyCommit;
     this.store = store;
     this.findings = findings;
     this.config = config;
@@ -239,7 +247,8 @@ public final class Sessions {
             Optional.empty(),
             Optional.empty(),
             false,
-            false);
+            false,
+            policyCommit.id());
     Optional<Session> opener = store.saveIfFree(session);
     if (opener.isPresent()) {
       return new Outcome.AlreadyOpen(opener.get()); // opened a moment ago through another replica

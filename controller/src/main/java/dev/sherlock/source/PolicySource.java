@@ -1,15 +1,20 @@
 package dev.sherlock.source;
 
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.sherlock.UserError;
 import dev.sherlock.config.SherlockConfig;
 import dev.sherlock.finding.FindingKind;
 import dev.sherlock.finding.Findings;
+import dev.sherlock.metrics.SherlockMetrics;
 import dev.sherlock.policy.DebugPolicy;
 import dev.sherlock.policy.DebugSession;
+import dev.sherlock.policy.PolicyDocument;
 import dev.sherlock.policy.load.Diagnostic;
 import dev.sherlock.policy.load.LoadedDocument;
 import dev.sherlock.policy.load.PolicyLoader;
 import dev.sherlock.policy.load.PolicySet;
+import dev.sherlock.source.git.GitCommit;
+import dev.sherlock.source.git.GitPolicyRepository;
 import jakarta.inject.Singleton;
 import java.io.IOException;
 import java.nio.file.ClosedWatchServiceException;
@@ -19,12 +24,19 @@ import java.nio.file.Path;
 import java.nio.file.StandardWatchEventKinds;
 import java.nio.file.WatchKey;
 import java.nio.file.WatchService;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
 import java.util.Set;
+import java.util.TreeSet;
+import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Consumer;
@@ -33,10 +45,17 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The policies in force: loaded from the policy directory at start and again on every change (file
- * watching, for every folder under it). A file whose new version does not validate is rejected with
- * the same {@code file:line:column} messages as {@code sherlock validate}, recorded as a {@code
- * PolicyRejected} finding, and its last good version keeps running; the other files are unaffected.
+ * The policies in force, from one of two places.
+ *
+ * <p>A directory: loaded at start and again on every change (file watching, for every folder under
+ * it). A file whose new version does not validate is rejected with the same {@code
+ * file:line:column} messages as {@code sherlock validate}, recorded as a {@code PolicyRejected}
+ * finding, and its last good version keeps running; the other files are unaffected.
+ *
+ * <p>A git remote: fetched at start, on an interval and when a push hook asks. A commit is applied
+ * whole or not at all - a commit with any file that does not validate is a {@code PolicyRejected}
+ * finding naming the commit, and the last good commit keeps running - so what runs is always one
+ * commit's set, never a mix. A remote that cannot be reached keeps the last good commit too.
  */
 @Singleton
 public final class PolicySource implements AutoCloseable {
@@ -54,9 +73,66 @@ public final class PolicySource implements AutoCloseable {
   private WatchService watcher;
   private Thread thread;
 
-  public PolicySource(SherlockConfig config, Findings findings) {
+  private final Optional<SherlockConfig.Git> git;
+  private final PolicyCommit commit;
+  private final Clock clock;
+  private final GitSync sync = new GitSync();
+
+  public PolicySource(
+      SherlockConfig config,
+      Findings findings,
+      PolicyCommit commit,
+      Clock clock,
+      SherlockMetrics metrics) {
     this.directory = config.policies();
     this.findings = findings;
+    this.git = config.git();
+    this.commit = commit;
+    this.clock = clock;
+    if (git.isPresent()) {
+      metrics.gauge(
+          "sherlock.policy.sync.age.seconds",
+          "Seconds since the policy repository was last fetched",
+          () ->
+              sync.lastSuccess
+                  .map(t -> Duration.between(t, clock.instant()).toSeconds())
+                  .map(Number.class::cast)
+                  .orElse(Double.NaN));
+      metrics.gauge(
+          "sherlock.policy.sync.failures",
+          "Fetches of the policy repository that failed",
+          () -> sync.failures);
+    }
+  }
+
+  /**
+   * How the git source stands: the commit in force, the last fetch that worked, why the last one
+   * failed, and the last commit rejected.
+   */
+  public record GitStatus(
+      SherlockConfig.Git source,
+      Optional<GitCommit> commit,
+      Optional<Instant> lastSync,
+      Optional<String> error,
+      Optional<GitCommit> rejected,
+      long failures) {}
+
+  /** The git source's state, or empty when the policies come from a directory. */
+  public Optional<GitStatus> gitStatus() {
+    return git.map(
+        g ->
+            new GitStatus(
+                g,
+                commit.current(),
+                sync.lastSuccess,
+                sync.lastError,
+                sync.rejected,
+                sync.failures));
+  }
+
+  /** Asks for a fetch now (a push hook): several asks before it starts make one fetch. */
+  public void syncNow() {
+    sync.wake.offer(Boolean.TRUE);
   }
 
   /** The policies and sessions in force now. */
@@ -73,8 +149,16 @@ public final class PolicySource implements AutoCloseable {
     listeners.add(listener);
   }
 
-  /** Loads now, then watches the directory until closed. */
+  /**
+   * Loads now, then watches the directory (or fetches the remote) until closed.
+   *
+   * @throws UserError when the policy repository cannot be fetched at start
+   */
   public synchronized void start() {
+    if (git.isPresent()) {
+      startGit(git.get());
+      return;
+    }
     reload();
     try {
       watcher = FileSystems.getDefault().newWatchService();
@@ -131,12 +215,17 @@ public final class PolicySource implements AutoCloseable {
     problems = loaded.problems();
     this.loaded = true;
     PolicySet set = new PolicySet(inForce, List.of());
+    publish(set, loaded.problems().size());
+    return set;
+  }
+
+  private void publish(PolicySet set, int problemCount) {
     current.set(set);
     LOG.info(
         "policies in force: {} policies, {} sessions, {} problems",
         set.policies().size(),
         set.sessions().size(),
-        loaded.problems().size());
+        problemCount);
     for (Consumer<PolicySet> listener : listeners) {
       try {
         listener.accept(set);
@@ -148,7 +237,141 @@ public final class PolicySource implements AutoCloseable {
             "applying the policies in force failed: " + UserError.oneLine(e));
       }
     }
-    return set;
+  }
+
+  private void startGit(SherlockConfig.Git source) {
+    sync.repository = new GitPolicyRepository(source);
+    syncGit(sync.repository.fetchOrRefuse());
+    thread = Thread.ofVirtual().name("sherlock-policy-sync").start(() -> syncLoop(source));
+  }
+
+  private void syncLoop(SherlockConfig.Git source) {
+    while (!Thread.currentThread().isInterrupted()) {
+      try {
+        // The interval, or a hook's ask - whichever comes first; asks made meanwhile are one.
+        sync.wake.poll(source.interval().toMillis(), TimeUnit.MILLISECONDS);
+        sync.wake.clear();
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        return;
+      }
+      try {
+        syncGit(sync.repository.fetch());
+      } catch (GitPolicyRepository.GitException e) {
+        failed(source, e.getMessage());
+      } catch (RuntimeException e) {
+        failed(source, UserError.oneLine(e)); // the loop outlives any one failure
+      }
+    }
+  }
+
+  private void failed(SherlockConfig.Git source, String why) {
+    sync.failures++;
+    boolean firstOfOutage = sync.lastError.isEmpty();
+    sync.lastError = Optional.of(why);
+    if (firstOfOutage) {
+      // One finding per outage, not one a minute; readiness and /metrics show how long it lasts.
+      findings.record(
+          FindingKind.Error,
+          Findings.Subject.NONE,
+          "cannot fetch the policies from %s: %s; %s keeps running"
+              .formatted(source.location(), why, inForce()));
+    }
+    LOG.warn("cannot fetch the policies from {}: {}", source.location(), why);
+  }
+
+  /** Applies a fetched commit if all of it validates; else records why, and keeps the last. */
+  synchronized void syncGit(GitPolicyRepository.Fetched fetched) {
+    sync.lastSuccess = Optional.of(clock.instant());
+    sync.lastError = Optional.empty();
+    GitCommit fetchedCommit = fetched.commit();
+    if (fetchedCommit.id().equals(sync.lastSeen)) {
+      return;
+    }
+    sync.lastSeen = fetchedCommit.id();
+    PolicySet candidate = loader.load(fetched.files(), fetched.problems());
+    String by =
+        "%s by %s: %s"
+            .formatted(fetchedCommit.shortId(), fetchedCommit.author(), fetchedCommit.message());
+    if (!candidate.problems().isEmpty()) {
+      sync.rejected = Optional.of(fetchedCommit);
+      problems = candidate.problems();
+      var lines = Findings.evidence().putArray("problems");
+      candidate.problems().forEach(p -> lines.add(p.format()));
+      var evidence = commitEvidence(fetchedCommit);
+      evidence.set("problems", lines);
+      findings.record(
+          FindingKind.PolicyRejected,
+          Findings.Subject.NONE,
+          "commit %s rejected, %s keeps running: %s"
+              .formatted(
+                  by,
+                  inForce(),
+                  String.join(
+                      "; ", candidate.problems().stream().map(Diagnostic::format).toList())),
+          evidence);
+      return;
+    }
+    List<String> changed = changedPolicies(current.get(), candidate);
+    sync.rejected = Optional.empty();
+    problems = List.of();
+    // The set before its commit: whoever reads the commit in force finds its policies in force.
+    current.set(candidate);
+    commit.set(fetchedCommit);
+    this.loaded = true;
+    var evidence = commitEvidence(fetchedCommit);
+    changed.forEach(evidence.putArray("changed")::add);
+    evidence.put("policies", candidate.policies().size());
+    findings.record(
+        FindingKind.PolicySynced,
+        Findings.Subject.NONE,
+        "policies synced to commit %s (%s)"
+            .formatted(
+                by,
+                changed.isEmpty() ? "no policy changed" : "changed: " + String.join(", ", changed)),
+        evidence);
+    publish(candidate, 0);
+  }
+
+  private String inForce() {
+    return commit.current().map(c -> "commit " + c.shortId()).orElse("no policy");
+  }
+
+  private static ObjectNode commitEvidence(GitCommit c) {
+    return Findings.evidence()
+        .put("commit", c.id())
+        .put("author", c.author())
+        .put("authoredAt", c.time().toString())
+        .put("message", c.message());
+  }
+
+  /** The names of the documents a commit adds, removes or changes, in order. */
+  private static List<String> changedPolicies(PolicySet before, PolicySet after) {
+    Map<String, PolicyDocument> old = byName(before);
+    Map<String, PolicyDocument> now = byName(after);
+    Set<String> names = new TreeSet<>(old.keySet());
+    names.addAll(now.keySet());
+    return names.stream().filter(n -> !Objects.equals(old.get(n), now.get(n))).toList();
+  }
+
+  private static Map<String, PolicyDocument> byName(PolicySet set) {
+    Map<String, PolicyDocument> byName = new HashMap<>();
+    for (LoadedDocument d : set.documents()) {
+      String name = d.model().metadata().name();
+      byName.put(d.model() instanceof DebugSession ? "DebugSession/" + name : name, d.model());
+    }
+    return byName;
+  }
+
+  /** What the git loop knows between fetches. */
+  private static final class GitSync {
+    final LinkedBlockingQueue<Boolean> wake = new LinkedBlockingQueue<>(1);
+    volatile GitPolicyRepository repository;
+    volatile Optional<Instant> lastSuccess = Optional.empty();
+    volatile Optional<String> lastError = Optional.empty();
+    volatile Optional<GitCommit> rejected = Optional.empty();
+    volatile String lastSeen = "";
+    volatile long failures;
   }
 
   /** The problems of the last load: files rejected (whose last good version runs, if any). */
@@ -217,6 +440,9 @@ public final class PolicySource implements AutoCloseable {
   public synchronized void close() {
     if (thread != null) {
       thread.interrupt();
+    }
+    if (sync.repository != null) {
+      sync.repository.close();
     }
     if (watcher != null) {
       try {

@@ -42,6 +42,7 @@ public final class TestSessions {
         Optional.empty(),
         Optional.empty(),
         false,
-        false);
+        false,
+        Optional.empty());
   }
 }

@@ -479,6 +479,37 @@ class DaemonIT {
         join(base, "--endpoint", endpoint, "--region", "us-east-1", "--policies", "nope"),
         "policy directory nope does not exist: pass --policies DIR");
     expectRefusal(
+        join(
+            base,
+            "--endpoint",
+            endpoint,
+            "--region",
+            "us-east-1",
+            "--policies",
+            "git+https://me:ghp_secret@example.com/org/policies.git"),
+        "--policies git+https://***@example.com/org/policies.git: no credentials in the"
+            + " URL (they would reach logs): set SHERLOCK_GIT_TOKEN or sherlock.git.token-file");
+    expectRefusal(
+        join(
+            base,
+            "--endpoint",
+            endpoint,
+            "--region",
+            "us-east-1",
+            "--policies",
+            "git+http://127.0.0.1:9/policies.git?ref=main&path=policies"),
+        "cannot fetch the policies from git+http://127.0.0.1:9/policies.git?ref=main&path=policies:");
+    expectRefusal(
+        join(
+            base,
+            "--endpoint",
+            endpoint,
+            "--region",
+            "us-east-1",
+            "--policies",
+            "git+https://example.com/p.git?branch=main"),
+        "--policies git+https://example.com/p.git?branch=main: unknown parameter branch");
+    expectRefusal(
         join(base, "--endpoint", endpoint, "--region", "us-east-1", "--shards", "0"),
         "sherlock.shards must be from 1 to 64, not 0");
     expectRefusal(

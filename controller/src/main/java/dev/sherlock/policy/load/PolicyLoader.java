@@ -42,9 +42,31 @@ public final class PolicyLoader {
   /** Loads the given files and directories (directories: every *.yaml and *.yml under them). */
   public PolicySet load(List<Path> paths) {
     List<Diagnostic> problems = new ArrayList<>();
-    List<YamlDocument> parsed = new ArrayList<>();
+    List<SafeYamlReader.Result> read = new ArrayList<>();
     for (Path file : expand(paths, problems)) {
-      var result = reader.read(file, file.toString());
+      read.add(reader.read(file, file.toString()));
+    }
+    return bind(read, problems);
+  }
+
+  /**
+   * Loads files that are not on disk - a commit's tree - named as given, with the problems already
+   * found reading them.
+   */
+  public PolicySet load(List<PolicyFile> files, List<Diagnostic> readProblems) {
+    List<SafeYamlReader.Result> read = new ArrayList<>();
+    for (PolicyFile file : files) {
+      read.add(reader.read(file.bytes(), file.name()));
+    }
+    return bind(read, new ArrayList<>(readProblems));
+  }
+
+  /** A policy file's name (as diagnostics show it) and its content. */
+  public record PolicyFile(String name, byte[] bytes) {}
+
+  private PolicySet bind(List<SafeYamlReader.Result> read, List<Diagnostic> problems) {
+    List<YamlDocument> parsed = new ArrayList<>();
+    for (SafeYamlReader.Result result : read) {
       problems.addAll(result.problems());
       parsed.addAll(result.documents());
     }

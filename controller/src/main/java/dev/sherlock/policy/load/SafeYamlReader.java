@@ -20,6 +20,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.regex.Pattern;
 import org.yaml.snakeyaml.DumperOptions;
 import org.yaml.snakeyaml.LoaderOptions;
@@ -75,12 +76,9 @@ public final class SafeYamlReader {
     } catch (IOException e) {
       return failure(Diagnostic.ofFile(displayName, "cannot read file: " + describe(e)));
     }
-    if (size > limits.maxBytes()) {
-      return failure(
-          Diagnostic.ofFile(
-              displayName,
-              "file is %s; policy files are limited to %s"
-                  .formatted(humanBytes(size), humanBytes(limits.maxBytes()))));
+    Optional<Diagnostic> tooLarge = sizeProblem(size, displayName);
+    if (tooLarge.isPresent()) {
+      return failure(tooLarge.get());
     }
     byte[] bytes;
     try {
@@ -89,6 +87,17 @@ public final class SafeYamlReader {
       return failure(Diagnostic.ofFile(displayName, "cannot read file: " + describe(e)));
     }
     return read(bytes, displayName);
+  }
+
+  /** Why a file of this size is not read, if it is too large. */
+  public Optional<Diagnostic> sizeProblem(long size, String displayName) {
+    return size > limits.maxBytes()
+        ? Optional.of(
+            Diagnostic.ofFile(
+                displayName,
+                "file is %s; policy files are limited to %s"
+                    .formatted(humanBytes(size), humanBytes(limits.maxBytes()))))
+        : Optional.empty();
   }
 
   public Result read(byte[] bytes, String displayName) {

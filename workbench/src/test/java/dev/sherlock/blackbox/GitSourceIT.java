@@ -1,0 +1,287 @@
+package dev.sherlock.blackbox;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.json.JsonMapper;
+import dev.sherlock.source.git.GitServer;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.HexFormat;
+import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import javax.crypto.Mac;
+import javax.crypto.spec.SecretKeySpec;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * {@code sherlock run --policies git+http://...} as the README documents it, the jar in its own
+ * process, the token and the hook's secret in files named by environment variables, and a git host
+ * served by JGit in this test: a push is live at once through a signed hook and within one interval
+ * without one, a wrong signature is refused, and an outage shows in readiness and {@code /metrics}
+ * while the last good commit runs on.
+ */
+class GitSourceIT {
+  private static final JsonMapper JSON = JsonMapper.builder().build();
+  private static final Pattern SANDBOX_AT = Pattern.compile("Sherlock sandbox on (http://\\S+):");
+  private static final HttpClient HTTP = HttpClient.newHttpClient();
+  private static final String TOKEN = "glpat-token-for-tests";
+  private static final String SECRET = "hook-secret-for-tests";
+
+  private static Launcher.Running sandbox;
+  private static String endpoint;
+
+  @TempDir Path dir;
+
+  @BeforeAll
+  static void startSandbox() {
+    Launcher sherlock = new Launcher();
+    sandbox = sherlock.start("sandbox", "--seed", "mysfits", "--port", "0");
+    Matcher at =
+        SANDBOX_AT.matcher(
+            sandbox.awaitLine(l -> SANDBOX_AT.matcher(l).find(), Duration.ofMinutes(1)));
+    assertThat(at.find()).isTrue();
+    endpoint = at.group(1);
+    Launcher.Exit install =
+        sherlock.run("install", "--endpoint", endpoint, "--region", "us-east-1");
+    assertThat(install.code()).as(install.errText()).isZero();
+  }
+
+  @AfterAll
+  static void stopSandbox() {
+    sandbox.close();
+  }
+
+  @Test
+  void aPushIsLiveAtOnceThroughTheHookAndTheCommitIsRecorded() throws Exception {
+    try (GitServer git = new GitServer(dir.resolve("git"), TOKEN)) {
+      String first = git.commit("Pat Platform", "the repository's policies", examplePolicies());
+      Launcher sherlock = launcher("1h"); // only the hook can bring a commit within this test
+      // install builds the rule from the remote's policies, as run reads them.
+      Launcher.Exit install =
+          sherlock.run(
+              "install",
+              "--endpoint",
+              endpoint,
+              "--region",
+              "us-east-1",
+              "--policies",
+              "git+" + git.url() + "?ref=main&path=policies");
+      assertThat(install.code()).as(install.errText()).isZero();
+      try (Launcher.Running daemon = sherlock.start(run(git))) {
+        String api = awaitReady(daemon);
+        JsonNode policies = getJson(api + "/api/policies");
+        assertThat(policies.path("source").path("commit").path("id").asText()).isEqualTo(first);
+        assertThat(policies.path("source").path("location").asText())
+            .isEqualTo("git+" + git.url() + "?ref=main&path=policies");
+        assertThat(policies.path("policies").findValuesAsText("commit")).containsOnly(first);
+
+        String second =
+            git.commit(
+                "Sam Sre",
+                "a policy for the monolith",
+                Map.of("policies/extra.yaml", EXTRA_POLICY));
+        byte[] push =
+            ("{\"ref\":\"refs/heads/main\",\"after\":\"" + second + "\"}")
+                .getBytes(StandardCharsets.UTF_8);
+        assertThat(hook(api, push, "sha256=" + "0".repeat(64)).statusCode()).isEqualTo(401);
+        assertThat(hook(api, push, null).statusCode()).isEqualTo(401);
+        HttpResponse<String> accepted = hook(api, push, signature(push));
+        assertThat(accepted.statusCode()).as(accepted.body()).isEqualTo(202);
+        await("commit " + second + " in force")
+            .atMost(Duration.ofSeconds(30))
+            .until(
+                () ->
+                    getJson(api + "/api/policies")
+                        .path("source")
+                        .path("commit")
+                        .path("id")
+                        .asText()
+                        .equals(second));
+        assertThat(getJson(api + "/api/policies").path("policies").findValuesAsText("name"))
+            .contains("monolith-oom-extra");
+
+        Launcher.Exit synced = sherlock.run("findings", "--api", api, "--kind", "PolicySynced");
+        assertThat(synced.code()).as(synced.errText()).isZero();
+        assertThat(synced.outText())
+            .contains("policies synced to commit " + second.substring(0, 7) + " by Sam Sre")
+            .contains("changed: monolith-oom-extra")
+            .contains("[policies@" + second.substring(0, 7) + "]");
+        assertThat(String.join("\n", daemon.out()) + String.join("\n", daemon.err()))
+            .doesNotContain(TOKEN)
+            .doesNotContain(SECRET);
+        assertThat(daemon.terminate(Duration.ofSeconds(60)).code()).isZero();
+      }
+    }
+  }
+
+  @Test
+  void withoutAHookAPushIsLiveWithinOneIntervalAndAnOutageShowsInReadiness() throws Exception {
+    try (GitServer git = new GitServer(dir.resolve("git"), TOKEN)) {
+      String first = git.commit("Pat Platform", "the repository's policies", examplePolicies());
+      try (Launcher.Running daemon = launcher("2s").start(run(git))) {
+        String api = awaitReady(daemon);
+        String second =
+            git.commit(
+                "Sam Sre",
+                "a policy for the monolith",
+                Map.of("policies/extra.yaml", EXTRA_POLICY));
+        await("commit " + second + " fetched on the interval")
+            .atMost(Duration.ofSeconds(30))
+            .until(
+                () ->
+                    getJson(api + "/api/policies")
+                        .path("source")
+                        .path("commit")
+                        .path("id")
+                        .asText()
+                        .equals(second));
+        assertThat(first).isNotEqualTo(second);
+
+        git.failing(true);
+        await("the outage in readiness")
+            .atMost(Duration.ofSeconds(30))
+            .until(
+                () ->
+                    getJson(api + "/health/readiness")
+                        .path("checks")
+                        .path("policySource")
+                        .path("status")
+                        .asText()
+                        .equals("STALE"));
+        HttpResponse<String> readiness = get(api + "/health/readiness");
+        assertThat(readiness.statusCode()).as("the last good commit runs on").isEqualTo(200);
+        JsonNode source = JSON.readTree(readiness.body()).path("checks").path("policySource");
+        assertThat(source.path("error").asText()).contains("503");
+        assertThat(source.path("commit").path("id").asText()).isEqualTo(second);
+        await("failures counted")
+            .atMost(Duration.ofSeconds(30))
+            .until(
+                () ->
+                    get(api + "/metrics")
+                        .body()
+                        .lines()
+                        .anyMatch(l -> l.matches("sherlock_policy_sync_failures [1-9].*")));
+        assertThat(get(api + "/metrics").body()).contains("sherlock_policy_sync_age_seconds");
+
+        git.failing(false);
+        await("readiness back UP")
+            .atMost(Duration.ofSeconds(30))
+            .until(
+                () ->
+                    getJson(api + "/health/readiness")
+                        .path("checks")
+                        .path("policySource")
+                        .path("status")
+                        .asText()
+                        .equals("UP"));
+        assertThat(daemon.terminate(Duration.ofSeconds(60)).code()).isZero();
+      }
+    }
+  }
+
+  private Launcher launcher(String interval) throws Exception {
+    Path token = Files.writeString(dir.resolve("git-token"), TOKEN + "\n");
+    Path secret = Files.writeString(dir.resolve("hook-secret"), SECRET + "\n");
+    return new Launcher()
+        .with("SHERLOCK_GIT_TOKEN_FILE", token.toString())
+        .with("SHERLOCK_GIT_WEBHOOK_SECRET_FILE", secret.toString())
+        .with("SHERLOCK_GIT_INTERVAL", interval);
+  }
+
+  private String[] run(GitServer git) {
+    return new String[] {
+      "run",
+      "--endpoint",
+      endpoint,
+      "--region",
+      "us-east-1",
+      "--policies",
+      "git+" + git.url() + "?ref=main&path=policies",
+      "--data-dir",
+      dir.resolve("data").toString(),
+      "--port",
+      "0",
+      "--log-format",
+      "json"
+    };
+  }
+
+  /** The repository's own example policies, as a team's policy repository would hold them. */
+  private static Map<String, String> examplePolicies() throws Exception {
+    Map<String, String> files = new java.util.HashMap<>();
+    try (var list = Files.list(Launcher.ROOT.resolve("policies"))) {
+      for (Path file : list.filter(p -> p.toString().endsWith(".yaml")).toList()) {
+        files.put("policies/" + file.getFileName(), Files.readString(file));
+      }
+    }
+    files.put("README.md", "policies for the mysfits cluster");
+    return files;
+  }
+
+  private static final String EXTRA_POLICY =
+      """
+      apiVersion: sherlock.dev/v1alpha1
+      kind: DebugPolicy
+      metadata: {name: monolith-oom-extra}
+      spec:
+        target: {cluster: mysfits, services: [monolith]}
+        triggers:
+          - taskStopped: {exitCodes: [137]}
+        actions:
+          - captureSnapshot: {include: [stoppedTasks, serviceEvents]}
+        session: {duration: 20m, cooldown: 1h}
+      """;
+
+  private static HttpResponse<String> hook(String api, byte[] body, String signature)
+      throws Exception {
+    HttpRequest.Builder request =
+        HttpRequest.newBuilder(URI.create(api + "/api/hooks/git"))
+            .header("Content-Type", "application/json")
+            .header("X-GitHub-Event", "push")
+            .POST(HttpRequest.BodyPublishers.ofByteArray(body));
+    if (signature != null) {
+      request.header("X-Hub-Signature-256", signature);
+    }
+    return HTTP.send(request.build(), HttpResponse.BodyHandlers.ofString());
+  }
+
+  /** As GitHub signs a delivery. */
+  private static String signature(byte[] body) throws Exception {
+    Mac mac = Mac.getInstance("HmacSHA256");
+    mac.init(new SecretKeySpec(SECRET.getBytes(StandardCharsets.UTF_8), "HmacSHA256"));
+    return "sha256=" + HexFormat.of().formatHex(mac.doFinal(body));
+  }
+
+  private static String awaitReady(Launcher.Running daemon) throws Exception {
+    String api =
+        JSON.readTree(daemon.awaitLine(l -> l.contains("\"api\":"), Duration.ofMinutes(1)))
+            .path("api")
+            .asText();
+    await("readiness UP at " + api)
+        .atMost(Duration.ofMinutes(1))
+        .until(() -> get(api + "/health/readiness").statusCode() == 200);
+    return api;
+  }
+
+  private static JsonNode getJson(String url) throws Exception {
+    return JSON.readTree(get(url).body());
+  }
+
+  private static HttpResponse<String> get(String url) throws Exception {
+    return HTTP.send(
+        HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(10)).build(),
+        HttpResponse.BodyHandlers.ofString());
+  }
+}
