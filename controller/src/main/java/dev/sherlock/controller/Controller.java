@@ -366,6 +366,11 @@ public final class Controller implements AutoCloseable {
   }
 
   /** When the last resync succeeded: ECS answered for every selected cluster. */
+  /** No reconcile runs or is due now (see {@link WorkQueue#settled}). */
+  public boolean settled() {
+    return queue.settled();
+  }
+
   public Optional<Instant> lastResync() {
     return lastResync;
   }

@@ -180,6 +180,22 @@ public final class WorkQueue<K> {
     return backoff;
   }
 
+  /**
+   * Nothing is being processed and nothing is due now: what is queued waits for a later time.
+   * Rehearsals on a virtual clock move time on only once the queue has settled.
+   */
+  public boolean settled() {
+    lock.lock();
+    try {
+      Instant now = clock.instant();
+      return processing.isEmpty()
+          && again.isEmpty()
+          && waiting.values().stream().allMatch(at -> at.isAfter(now));
+    } finally {
+      lock.unlock();
+    }
+  }
+
   /** The key succeeded: its backoff starts over. */
   public void forget(K key) {
     lock.lock();

@@ -292,6 +292,21 @@ public final class Sandbox implements AutoCloseable {
   }
 
   /**
+   * Publishes one datapoint at the clock's now, as an AWS service publishes its own metrics: also
+   * in the {@code AWS/} namespaces, which PutMetricData refuses to callers. For scenarios that need
+   * a metric the workload does not produce (a burst of 5xx behind the load balancer).
+   */
+  public void publish(String namespace, String name, Map<String, String> dimensions, double value) {
+    inWorld(
+        () ->
+            cloudWatch
+                .store()
+                .put(
+                    new MetricStore.MetricId(namespace, name, new java.util.TreeMap<>(dimensions)),
+                    MetricStore.Datapoint.of(clock.instant(), value, Optional.empty())));
+  }
+
+  /**
    * Where a task's metadata proxy (TCP 8001) is reachable from this machine, by {@code ip:port} as
    * DescribeTasks shows the task: the way a controller inside the VPC would reach the task.
    */

@@ -29,6 +29,7 @@ class CommandLineIT {
         "plan",
         "demo",
         "sandbox",
+        "test",
         "debug",
         "findings",
         "install",

@@ -23,6 +23,12 @@ import java.util.stream.Stream;
 public final class PolicyLoader {
   private static final List<String> KINDS = List.of(DebugPolicy.KIND, DebugSession.KIND);
 
+  /**
+   * The kind of {@code sherlock test}'s documents, which live beside the policies they test: not a
+   * policy, so it is passed over here (the test runner reads and checks it).
+   */
+  public static final String POLICY_TEST_KIND = "PolicyTest";
+
   private final SafeYamlReader reader;
   private final Map<String, SchemaValidator> validators;
   private final PolicyBinder binder = new PolicyBinder();
@@ -43,7 +49,7 @@ public final class PolicyLoader {
   public PolicySet load(List<Path> paths) {
     List<Diagnostic> problems = new ArrayList<>();
     List<SafeYamlReader.Result> read = new ArrayList<>();
-    for (Path file : expand(paths, problems)) {
+    for (Path file : yamlFiles(paths, problems)) {
       read.add(reader.read(file, file.toString()));
     }
     return bind(read, problems);
@@ -92,6 +98,9 @@ public final class PolicyLoader {
               "expected a mapping with apiVersion, kind, metadata and spec"));
     }
     JsonNode kind = root.path("kind");
+    if (kind.asText().equals(POLICY_TEST_KIND)) {
+      return List.of();
+    }
     if (!kind.isTextual() || !KINDS.contains(kind.asText())) {
       String message =
           kind.isMissingNode()
@@ -130,7 +139,11 @@ public final class PolicyLoader {
     return pointer.toString();
   }
 
-  private static List<Path> expand(List<Path> paths, List<Diagnostic> problems) {
+  /**
+   * The YAML files the given files and directories name: directories walked, hidden folders and
+   * files passed over, in name order; what cannot be read is added to {@code problems}.
+   */
+  public static List<Path> yamlFiles(List<Path> paths, List<Diagnostic> problems) {
     List<Path> files = new ArrayList<>();
     for (Path path : paths) {
       if (Files.isDirectory(path)) {

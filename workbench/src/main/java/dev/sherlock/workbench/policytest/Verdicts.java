@@ -1,0 +1,265 @@
+package dev.sherlock.workbench.policytest;
+
+import dev.sherlock.finding.Finding;
+import dev.sherlock.finding.FindingKind;
+import dev.sherlock.policy.Durations;
+import dev.sherlock.workbench.policytest.PolicyTest.Expectation;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Optional;
+import java.util.function.Function;
+import java.util.stream.Stream;
+
+/**
+ * Judges each expectation of a test on what a responder would look at afterwards: the findings, in
+ * order, with their times on the virtual clock, and the revision each service runs at the end.
+ * Every verdict says why, in words a person can act on: what was expected, and what happened.
+ */
+final class Verdicts {
+  /** One expectation's outcome. */
+  record Verdict(
+      String test,
+      String file,
+      Optional<String> policy,
+      Optional<String> service,
+      String expectation,
+      boolean passed,
+      String reason) {}
+
+  private final PolicyTest test;
+  private final List<Finding> findings;
+  private final Instant start;
+  private final Function<String, String> runningRevision;
+
+  /**
+   * @param runningRevision the revision a service runs at the end, by service name
+   */
+  Verdicts(
+      PolicyTest test,
+      List<Finding> findings,
+      Instant start,
+      Function<String, String> runningRevision) {
+    this.test = test;
+    this.findings = findings;
+    this.start = start;
+    this.runningRevision = runningRevision;
+  }
+
+  List<Verdict> judge() {
+    return test.spec().expect().stream().map(this::judge).toList();
+  }
+
+  private Verdict judge(Expectation e) {
+    return switch (e) {
+      case Expectation.SessionOpened s -> sessionOpened(s);
+      case Expectation.NoSession n -> {
+        Optional<Finding> opened =
+            first(FindingKind.SessionOpened, n.policyName(), n.serviceName());
+        yield opened.isEmpty()
+            ? pass(e, "noSession", "no session opened")
+            : fail(
+                e,
+                "noSession",
+                "a session opened at %s: %s".formatted(at(opened.get()), text(opened.get())));
+      }
+      case Expectation.Suppressed s -> {
+        List<Finding> suppressed =
+            of(FindingKind.TriggerSuppressed, s.policyName(), s.serviceName()).toList();
+        Optional<Finding> match =
+            suppressed.stream()
+                .filter(f -> s.reason().map(r -> contains(f.summary(), r)).orElse(true))
+                .findFirst();
+        if (match.isPresent()) {
+          yield pass(
+              e,
+              "suppressed",
+              "suppressed at %s: %s".formatted(at(match.get()), match.get().summary()));
+        }
+        yield fail(
+            e,
+            "suppressed",
+            suppressed.isEmpty()
+                ? "no trigger of the policy was suppressed on the service"
+                : "suppressed, but not for \"%s\": %s"
+                    .formatted(s.reason().orElse(""), suppressed.getFirst().summary()));
+      }
+      case Expectation.Reverted r -> reverted(r);
+      case Expectation.FindingPresent f -> finding(f);
+      case Expectation.SnapshotHolds s -> snapshot(s);
+    };
+  }
+
+  private Verdict sessionOpened(Expectation.SessionOpened s) {
+    String name = "sessionOpened";
+    Optional<Finding> opened = first(FindingKind.SessionOpened, s.policyName(), s.serviceName());
+    if (opened.isEmpty()) {
+      List<Finding> suppressed =
+          of(FindingKind.TriggerSuppressed, s.policyName(), s.serviceName()).toList();
+      boolean fired =
+          of(FindingKind.TriggerFired, s.policyName(), s.serviceName()).findAny().isPresent();
+      return fail(
+          s,
+          name,
+          !suppressed.isEmpty()
+              ? "no session opened: the trigger was suppressed: " + suppressed.getFirst().summary()
+              : fired
+                  ? "the trigger fired but no session opened"
+                  : "no session opened: the policy's trigger never fired in %s"
+                      .formatted(Durations.format(test.duration())));
+    }
+    Finding f = opened.get();
+    Duration when = since(f);
+    if (s.within().isPresent() && when.compareTo(s.within().get()) > 0) {
+      return fail(
+          s,
+          name,
+          "opened at %s, later than within %s"
+              .formatted(at(f), Durations.format(s.within().get())));
+    }
+    if (s.after().isPresent() && when.compareTo(s.after().get()) < 0) {
+      return fail(
+          s,
+          name,
+          "opened at %s, earlier than after %s"
+              .formatted(at(f), Durations.format(s.after().get())));
+    }
+    if (!s.diff().isEmpty()) {
+      String session = f.session().orElse("");
+      Optional<Finding> applied =
+          findings.stream()
+              .filter(a -> a.kind() == FindingKind.ActionApplied)
+              .filter(a -> a.evidence().path("sessions").toString().contains("\"" + session + "\""))
+              .findFirst();
+      if (applied.isEmpty()) {
+        return fail(s, name, "opened at %s, but no change was deployed for it".formatted(at(f)));
+      }
+      String change = text(applied.get());
+      for (String line : s.diff()) {
+        if (!contains(change, line)) {
+          return fail(
+              s,
+              name,
+              "opened at %s, but its change lacks \"%s\": %s"
+                  .formatted(at(f), line, applied.get().summary()));
+        }
+      }
+    }
+    return pass(s, name, "opened at " + at(f));
+  }
+
+  private Verdict reverted(Expectation.Reverted r) {
+    String name = "reverted";
+    Optional<Finding> back =
+        of(FindingKind.ActionReverted, Optional.empty(), r.serviceName())
+            .filter(f -> f.summary().contains(" back on "))
+            .filter(
+                f -> r.to().map(to -> f.summary().contains(" back on " + to + " ")).orElse(true))
+            .findFirst();
+    String now = runningRevision.apply(r.service());
+    if (back.isEmpty()) {
+      return fail(
+          r,
+          name,
+          "never reverted%s; it runs %s at the end"
+              .formatted(r.to().map(t -> " to " + t).orElse(""), now));
+    }
+    Finding f = back.get();
+    if (r.within().isPresent() && since(f).compareTo(r.within().get()) > 0) {
+      return fail(
+          r,
+          name,
+          "reverted at %s, later than within %s"
+              .formatted(at(f), Durations.format(r.within().get())));
+    }
+    if (r.to().isPresent() && !r.to().get().equals(now)) {
+      return fail(r, name, "reverted at %s, but it runs %s at the end".formatted(at(f), now));
+    }
+    return pass(r, name, "reverted at %s; runs %s".formatted(at(f), now));
+  }
+
+  private Verdict finding(Expectation.FindingPresent e) {
+    String name = "finding " + e.kind();
+    boolean absent = e.absent().orElse(false);
+    Optional<Finding> match =
+        of(FindingKind.valueOf(e.kind()), e.policy(), e.service())
+            .filter(f -> e.contains().map(c -> contains(text(f), c)).orElse(true))
+            .findFirst();
+    String what = e.kind() + e.contains().map(c -> " containing \"" + c + "\"").orElse("");
+    if (absent) {
+      return match.isEmpty()
+          ? pass(e, name, "no " + what)
+          : fail(
+              e,
+              name,
+              "expected no %s; at %s: %s".formatted(what, at(match.get()), match.get().summary()));
+    }
+    return match.isPresent()
+        ? pass(e, name, "at %s: %s".formatted(at(match.get()), match.get().summary()))
+        : fail(e, name, "no " + what);
+  }
+
+  private Verdict snapshot(Expectation.SnapshotHolds s) {
+    String name = "snapshot " + s.part();
+    List<Finding> snapshots = of(FindingKind.Snapshot, s.policy(), s.service()).toList();
+    if (snapshots.isEmpty()) {
+      return fail(s, name, "no snapshot was taken");
+    }
+    for (Finding f : snapshots) {
+      var part = f.evidence().path("parts").path(s.part());
+      if (contains(part.toString(), s.contains())) {
+        return pass(s, name, "snapshot at %s has \"%s\"".formatted(at(f), s.contains()));
+      }
+    }
+    var part = snapshots.getLast().evidence().path("parts").path(s.part());
+    return fail(
+        s,
+        name,
+        part.isMissingNode()
+            ? "the snapshot has no part " + s.part()
+            : "no snapshot's %s (status %s) contains \"%s\""
+                .formatted(s.part(), part.path("status").asText("?"), s.contains()));
+  }
+
+  private Stream<Finding> of(FindingKind kind, Optional<String> policy, Optional<String> service) {
+    return findings.stream()
+        .filter(f -> f.kind() == kind)
+        .filter(f -> policy.isEmpty() || f.policy().equals(policy))
+        .filter(f -> service.isEmpty() || f.service().equals(service));
+  }
+
+  private Optional<Finding> first(
+      FindingKind kind, Optional<String> policy, Optional<String> service) {
+    return of(kind, policy, service).findFirst();
+  }
+
+  private Duration since(Finding f) {
+    return Duration.between(start, f.time());
+  }
+
+  private String at(Finding f) {
+    Duration d = since(f);
+    return d.isNegative() ? "the start" : Durations.format(d.withNanos(0));
+  }
+
+  private static String text(Finding f) {
+    return f.summary() + " " + f.evidence();
+  }
+
+  private static boolean contains(String haystack, String needle) {
+    return haystack.contains(needle);
+  }
+
+  private Verdict pass(Expectation e, String expectation, String reason) {
+    return verdict(e, expectation, true, reason);
+  }
+
+  private Verdict fail(Expectation e, String expectation, String reason) {
+    return verdict(e, expectation, false, reason);
+  }
+
+  private Verdict verdict(Expectation e, String expectation, boolean passed, String reason) {
+    return new Verdict(
+        test.name(), test.file(), e.policyName(), e.serviceName(), expectation, passed, reason);
+  }
+}
