@@ -8,6 +8,7 @@ import dev.sherlock.aws.Preflight;
 import dev.sherlock.config.SherlockConfig;
 import dev.sherlock.controller.Controller;
 import dev.sherlock.source.PolicySource;
+import dev.sherlock.source.Recorder;
 import io.micronaut.context.ApplicationContext;
 import java.io.IOException;
 import java.net.URI;
@@ -74,6 +75,14 @@ public final class RunCommand implements Callable<Integer> {
   Optional<Integer> shards;
 
   @Option(
+      names = "--record",
+      paramLabel = "FILE",
+      description =
+          "Write every event received and metric datapoint read to FILE as JSON lines, for"
+              + " `sherlock replay`.")
+  Optional<Path> record;
+
+  @Option(
       names = "--log-format",
       defaultValue = "auto",
       description =
@@ -93,6 +102,7 @@ public final class RunCommand implements Callable<Integer> {
     properties.put("micronaut.server.host", bind);
     properties.put("micronaut.server.port", port == 0 ? -1 : port);
     shards.ifPresent(n -> properties.put("sherlock.shards", n));
+    record.ifPresent(file -> properties.put(Recorder.PROPERTY, file.toString()));
     if (tokenFile.isPresent()) {
       properties.put("sherlock.api.token", readToken(tokenFile.get()));
     }
@@ -100,6 +110,8 @@ public final class RunCommand implements Callable<Integer> {
     try (ApplicationContext context = ApplicationContext.builder().properties(properties).start()) {
       SherlockConfig config = context.getBean(SherlockConfig.class);
       context.getBean(Preflight.class).check();
+      // Opened before anything is received: a file that cannot be written stops the start.
+      context.getBean(Recorder.class);
       URI api = startApi(context);
       Controller controller = context.getBean(Controller.class);
       AtomicBoolean leaseLost = new AtomicBoolean();
@@ -134,6 +146,7 @@ public final class RunCommand implements Callable<Integer> {
                   ? "dynamodb:" + config.store().table()
                   : config.dataDir().resolve("sherlock.db").toString())
           .addKeyValue("api", api.toString())
+          .addKeyValue("record", record.map(Path::toString).orElse("(off)"))
           .log();
       stop.await();
       if (leaseLost.get()) {

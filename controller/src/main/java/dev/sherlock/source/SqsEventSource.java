@@ -46,6 +46,7 @@ public final class SqsEventSource implements AutoCloseable {
   private final Findings findings;
   private final Dependencies dependencies;
   private final SherlockMetrics metrics;
+  private final Recorder recorder;
   private final EcsEventParser parser = new EcsEventParser();
   private final AtomicLong received = new AtomicLong();
   private volatile boolean running;
@@ -58,8 +59,10 @@ public final class SqsEventSource implements AutoCloseable {
       ApiBudgets budgets,
       CallCounter counter,
       Dependencies dependencies,
-      SherlockMetrics metrics) {
+      SherlockMetrics metrics,
+      Recorder recorder) {
     this.sqs = sqs;
+    this.recorder = recorder;
     this.config = config;
     this.findings = findings;
     this.dependencies = dependencies;
@@ -149,6 +152,7 @@ public final class SqsEventSource implements AutoCloseable {
    */
   private boolean handle(Message message, Consumer<EcsEvent> handler) {
     received.incrementAndGet();
+    recorder.event(message.body());
     try {
       switch (parser.parse(message.body())) {
         case EcsEventParser.Result.Parsed parsed -> handler.accept(parsed.event());

@@ -10,6 +10,7 @@ import dev.sherlock.policy.Durations;
 import dev.sherlock.policy.Trigger;
 import dev.sherlock.reconcile.ServiceArns;
 import dev.sherlock.source.PolicySource;
+import dev.sherlock.source.Recorder;
 import dev.sherlock.source.ServiceCache;
 import jakarta.inject.Singleton;
 import java.time.Clock;
@@ -58,6 +59,7 @@ public final class MetricSource {
   private final TriggerEngine triggers;
   private final Leadership leadership;
   private final Clock clock;
+  private final Recorder recorder;
   private final Set<String> breaching = new HashSet<>();
   private volatile Instant nextPoll = Instant.MIN;
 
@@ -67,8 +69,10 @@ public final class MetricSource {
       CloudWatchGateway cloudWatch,
       TriggerEngine triggers,
       Leadership leadership,
-      Clock clock) {
+      Clock clock,
+      Recorder recorder) {
     this.leadership = leadership;
+    this.recorder = recorder;
     this.policies = policies;
     this.services = services;
     this.cloudWatch = cloudWatch;
@@ -153,6 +157,9 @@ public final class MetricSource {
     }
     for (Watch w : watches) {
       MetricDataResult result = results.get(w.id());
+      if (result != null) {
+        record(w, result);
+      }
       String key = w.policy().name() + "|" + w.service().serviceArn() + "|" + w.trigger();
       Optional<String> breach =
           result == null ? Optional.empty() : evaluate(w, points(result), now);
@@ -162,6 +169,19 @@ public final class MetricSource {
         triggers.fire(w.policy(), w.trigger(), w.service(), breach.get(), evidence(w, result));
       }
     }
+  }
+
+  private void record(Watch w, MetricDataResult result) {
+    Map<String, String> dimensions = new TreeMap<>();
+    w.dimensions().forEach(d -> dimensions.put(d.name(), d.value()));
+    recorder.metric(
+        w.trigger().namespace(),
+        w.trigger().name(),
+        dimensions,
+        w.trigger().statistic().orElse(Trigger.Metric.DEFAULT_STATISTIC),
+        w.period().toSeconds(),
+        result.timestamps(),
+        result.values());
   }
 
   /** How far back a trigger must look: its baseline window, or its breach window, plus a period. */

@@ -307,6 +307,21 @@ public final class Sandbox implements AutoCloseable {
   }
 
   /**
+   * Replays a recorded datapoint: the series then holds only recorded values, whatever the workload
+   * would publish for it (see {@link MetricStore#putReplayed}).
+   */
+  public void replay(
+      String namespace, String name, Map<String, String> dimensions, Instant at, double value) {
+    inWorld(
+        () ->
+            cloudWatch
+                .store()
+                .putReplayed(
+                    new MetricStore.MetricId(namespace, name, new java.util.TreeMap<>(dimensions)),
+                    MetricStore.Datapoint.of(at, value, Optional.empty())));
+  }
+
+  /**
    * Where a task's metadata proxy (TCP 8001) is reachable from this machine, by {@code ip:port} as
    * DescribeTasks shows the task: the way a controller inside the VPC would reach the task.
    */

@@ -16,6 +16,7 @@ import dev.sherlock.sandbox.Sandbox;
 import dev.sherlock.sandbox.ScaledClock;
 import dev.sherlock.sandbox.workload.Scenario;
 import dev.sherlock.session.Sessions;
+import dev.sherlock.source.Recorder;
 import io.micronaut.context.ApplicationContext;
 import java.io.IOException;
 import java.io.PrintWriter;
@@ -83,6 +84,14 @@ public final class DemoCommand implements Callable<Integer> {
   int port;
 
   @Option(
+      names = "--record",
+      paramLabel = "FILE",
+      description =
+          "Write every event the controller receives and metric datapoint it reads to FILE, as"
+              + " `sherlock run --record` does, for `sherlock replay`.")
+  Optional<Path> record;
+
+  @Option(
       names = "--keep",
       description = "After the story, keep the sandbox and the API up until Ctrl-C or SIGTERM.")
   boolean keep;
@@ -139,10 +148,12 @@ public final class DemoCommand implements Callable<Integer> {
       properties.put("micronaut.server.host", "127.0.0.1");
       properties.put("micronaut.server.port", port == 0 ? -1 : port);
       properties.put("sherlock.api.token", token);
+      record.ifPresent(file -> properties.put(Recorder.PROPERTY, file.toString()));
       System.setProperty("aws.accessKeyId", "sandbox");
       System.setProperty("aws.secretAccessKey", "sandbox");
       try (ApplicationContext context =
           ApplicationContext.builder().properties(properties).singletons(clock).start()) {
+        context.getBean(Recorder.class); // a --record file that cannot be written stops here
         return story(sandbox, clock, context, set, limit);
       }
     } finally {
@@ -378,7 +389,7 @@ public final class DemoCommand implements Callable<Integer> {
   }
 
   /** policies/ here, else the repository's (the launcher names it in SHERLOCK_HOME). */
-  private static Path examplePolicies() {
+  public static Path examplePolicies() {
     Path here = Path.of("policies");
     String home = System.getenv("SHERLOCK_HOME");
     return Files.isDirectory(here) || home == null ? here : Path.of(home, "policies");

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
@@ -30,6 +31,7 @@ class CommandLineIT {
         "demo",
         "sandbox",
         "test",
+        "replay",
         "debug",
         "findings",
         "install",
@@ -186,15 +188,29 @@ class CommandLineIT {
         .contains("World: cluster mysfits with like-service");
   }
 
-  /** {@code sherlock demo} as a newcomer runs it, from another directory, only faster. */
+  /**
+   * {@code sherlock demo} as a newcomer runs it, from another directory, only faster - recording
+   * what its controller receives and reads; {@code sherlock replay} of that recording opens the
+   * demo's sessions again.
+   */
   @Test
-  void theDemoStoryRunsToItsEndFromAnyDirectory() throws Exception {
+  void theDemoStoryRunsToItsEndFromAnyDirectoryAndReplays() throws Exception {
     Launcher.Exit demo;
     try (Launcher.Running running =
         SHERLOCK
             .in(elsewhere)
             .with("SHERLOCK_API_TOKEN", "demo-token")
-            .start("demo", "--speed", "120", "--for", "3m", "--port", "0", "--keep")) {
+            .start(
+                "demo",
+                "--speed",
+                "120",
+                "--for",
+                "3m",
+                "--port",
+                "0",
+                "--keep",
+                "--record",
+                "demo.jsonl")) {
       String kept = running.awaitLine(l -> l.contains("--keep:"), Duration.ofMinutes(4));
       Matcher api = Pattern.compile("the API \\((http://[^)]+)\\)").matcher(kept);
       assertThat(api.find()).as(kept).isTrue();
@@ -224,6 +240,32 @@ class CommandLineIT {
         .containsPattern("HTTP API on http://127\\.0\\.0\\.1:\\d+")
         .doesNotContain("\u001b[");
     assertThat(demo.err()).isEmpty();
+
+    Launcher.Exit replay;
+    try (Launcher.Running running =
+        SHERLOCK.in(elsewhere).start("replay", "--events", "demo.jsonl")) {
+      replay = running.waitFor(Duration.ofMinutes(5));
+    }
+    assertThat(replay.code()).as(replay.outText() + replay.errText()).isZero();
+    List<String> opened =
+        sessions(demo.out(), "SessionOpened +session \\S+ of (\\S+) opened on (\\S+)");
+    assertThat(opened).hasSize(3);
+    assertThat(sessions(replay.out(), "^  (\\S+) on (\\S+) at \\+"))
+        .as(replay.outText())
+        .containsExactlyElementsOf(opened);
+    assertThat(replay.outText())
+        .contains("3 sessions would have opened:")
+        .containsPattern("\\+\\d\\d:\\d\\d  ActionReverted    like-service back on like-service:1");
+  }
+
+  /** The (policy, service) of each session a command's output says opened, in order. */
+  private static List<String> sessions(List<String> lines, String pattern) {
+    Pattern p = Pattern.compile(pattern);
+    return lines.stream()
+        .map(p::matcher)
+        .filter(Matcher::find)
+        .map(m -> m.group(1) + " on " + m.group(2))
+        .toList();
   }
 
   private static void expectOneLine(Launcher.Exit exit, String start) {

@@ -51,7 +51,28 @@ public final class MetricStore {
   private final Map<MetricId, NavigableMap<Instant, List<Datapoint>>> metrics =
       new java.util.concurrent.ConcurrentHashMap<>();
 
+  /** Series that come from a recording: what the workload publishes is not mixed into them. */
+  private final java.util.Set<MetricId> replayed =
+      java.util.concurrent.ConcurrentHashMap.newKeySet();
+
   public void put(MetricId metric, Datapoint datapoint) {
+    if (!replayed.contains(metric)) {
+      add(metric, datapoint);
+    }
+  }
+
+  /**
+   * A datapoint of a recording: from the first on, the series holds only what the recording says,
+   * so that a replay sees the values the controller saw then.
+   */
+  public void putReplayed(MetricId metric, Datapoint datapoint) {
+    if (replayed.add(metric)) {
+      metrics.remove(metric);
+    }
+    add(metric, datapoint);
+  }
+
+  private void add(MetricId metric, Datapoint datapoint) {
     metrics
         .computeIfAbsent(metric, m -> new TreeMap<>())
         .computeIfAbsent(datapoint.timestamp(), t -> new ArrayList<>())

@@ -78,9 +78,16 @@ public final class Rehearsal implements AutoCloseable {
    * @throws IllegalStateException when the controller does not become ready
    */
   public Rehearsal(Path policies, boolean dryRun) {
+    this(policies, dryRun, START);
+  }
+
+  /**
+   * As {@link #Rehearsal(Path, boolean)}, with the virtual clock starting at {@code clockStart}.
+   */
+  public Rehearsal(Path policies, boolean dryRun, Instant clockStart) {
     System.setProperty("aws.accessKeyId", "sandbox");
     System.setProperty("aws.secretAccessKey", "sandbox");
-    sandbox = Sandbox.builder().port(0).virtualClock(START).seed(7).start();
+    sandbox = Sandbox.builder().port(0).virtualClock(clockStart).seed(7).start();
     try {
       MysfitsWorld.seed(sandbox);
       sandbox.advance(Duration.ofSeconds(30)); // the services' first tasks are running
@@ -127,6 +134,11 @@ public final class Rehearsal implements AutoCloseable {
   /** The start of the scenario: timeline times and windows count from here. */
   public Instant start() {
     return t0;
+  }
+
+  /** The sandbox, for what a caller feeds it beyond a timeline (a recording's metrics). */
+  public Sandbox sandbox() {
+    return sandbox;
   }
 
   /** Every finding so far, in the order they were recorded. */

@@ -1,0 +1,204 @@
+package dev.sherlock.workbench.replay;
+
+import com.fasterxml.jackson.databind.json.JsonMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.sherlock.UserError;
+import dev.sherlock.cli.OutputFormat;
+import dev.sherlock.finding.Finding;
+import dev.sherlock.finding.FindingKind;
+import dev.sherlock.policy.DebugSession;
+import dev.sherlock.policy.Durations;
+import dev.sherlock.policy.SessionSettings;
+import dev.sherlock.policy.load.PolicyLoader;
+import dev.sherlock.policy.load.PolicySet;
+import dev.sherlock.workbench.DemoCommand;
+import dev.sherlock.workbench.policytest.PolicyTest;
+import dev.sherlock.workbench.policytest.Rehearsal;
+import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.Callable;
+import java.util.stream.Stream;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+/**
+ * {@code sherlock replay --events FILE [POLICIES]}: the post-mortem question "had these policies
+ * existed during the incident, what would Sherlock have done?". Feeds a recording ({@code sherlock
+ * run --record}) or exported events through the policies - the real controller on the sandbox's
+ * virtual clock, every event at the time it came, every metric datapoint with the value the
+ * controller read then - and prints the timeline: triggers fired and suppressed, sessions opened
+ * with their diff, snapshots, reverts. Exit 0 when it ran; 2 when an input is not usable.
+ */
+@Command(
+    name = "replay",
+    description = "Feed recorded events through policies on a virtual clock; print what they do.")
+public final class ReplayCommand implements Callable<Integer> {
+  /** The longest replay: a day of ECS. */
+  static final Duration LONGEST = Duration.ofHours(24);
+
+  @CommandLine.Spec CommandLine.Model.CommandSpec spec;
+
+  @Option(
+      names = "--events",
+      paramLabel = "FILE",
+      required = true,
+      description =
+          "A recording (`sherlock run --record`), JSON lines of EventBridge events, a JSON array"
+              + " of them, or `aws sqs receive-message` output.")
+  Path events;
+
+  @Parameters(
+      arity = "0..1",
+      paramLabel = "POLICIES",
+      description = "The policies to replay through (default: the repository's policies/).")
+  Optional<Path> policiesOption;
+
+  @Option(
+      names = "--after",
+      paramLabel = "DURATION",
+      description =
+          "How long to go on after the recording ends (default: the policies' longest session and"
+              + " 5m, so what opened also ends).")
+  Optional<String> after;
+
+  @Option(
+      names = "--output",
+      defaultValue = "text",
+      description = "text (a timeline) or json. Default: ${DEFAULT-VALUE}.")
+  OutputFormat output;
+
+  @Override
+  public Integer call() throws Exception {
+    PrintWriter out = spec.commandLine().getOut();
+    PrintWriter err = spec.commandLine().getErr();
+    Path policies = policiesOption.orElseGet(DemoCommand::examplePolicies);
+    Recording recording;
+    try {
+      recording = Recording.read(events);
+    } catch (Recording.ReadException e) {
+      err.println(e.getMessage());
+      err.flush();
+      return 2;
+    }
+    PolicySet set = new PolicyLoader().load(List.of(policies));
+    if (!set.isValid()) {
+      set.problems().forEach(p -> err.println(p.format()));
+      err.flush();
+      return 2;
+    }
+    Duration tail;
+    try {
+      tail = after.map(Durations::parse).orElseGet(() -> longestSession(set).plusMinutes(5));
+    } catch (IllegalArgumentException e) {
+      throw new UserError("--after: " + e.getMessage());
+    }
+    Duration length = Duration.between(recording.started(), recording.end()).plus(tail);
+    if (length.compareTo(LONGEST) > 0) {
+      throw new UserError(
+          "the replay would run %s of ECS; at most 24h (a shorter --after, or a shorter recording)"
+              .formatted(Durations.format(length)));
+    }
+    if (output == OutputFormat.text) {
+      out.printf(
+          "replaying %s: %d events and %d metric datapoints over %s from %s, through %d policies"
+              + " of %s on the mysfits world%n",
+          events,
+          recording.events().size(),
+          recording.datapoints().size(),
+          Durations.format(Duration.between(recording.started(), recording.end()).withNanos(0)),
+          recording.started(),
+          set.policies().size(),
+          policies);
+      out.flush();
+    }
+    try (Rehearsal rehearsal = new Rehearsal(policies, false, recording.started())) {
+      for (Recording.Datapoint d : recording.datapoints()) {
+        rehearsal.sandbox().replay(d.namespace(), d.name(), d.dimensions(), d.at(), d.value());
+      }
+      Instant start = rehearsal.start();
+      List<PolicyTest.Step> steps =
+          recording.events().stream()
+              .map(
+                  e -> {
+                    Duration at = Duration.between(start, e.at());
+                    return new PolicyTest.Step(
+                        at.isNegative() ? Duration.ZERO : at,
+                        new PolicyTest.Happening.Event(e.body()));
+                  })
+              .toList();
+      rehearsal.play(steps, length.minus(Duration.between(recording.started(), start)));
+      List<Finding> findings = rehearsal.findings();
+      if (output == OutputFormat.json) {
+        out.println(json(recording.started(), findings));
+      } else {
+        timeline(out, recording.started(), findings);
+      }
+    }
+    out.flush();
+    return 0;
+  }
+
+  private static Duration longestSession(PolicySet set) {
+    return Stream.concat(
+            set.policies().stream().map(p -> p.spec().session().duration()),
+            set.sessions().stream().map(DebugSession::spec).flatMap(s -> s.duration().stream()))
+        .max(Duration::compareTo)
+        .orElse(SessionSettings.DEFAULT_DURATION);
+  }
+
+  private static void timeline(PrintWriter out, Instant started, List<Finding> findings) {
+    List<String> sessions = new ArrayList<>();
+    for (Finding f : findings) {
+      out.printf("%s  %-17s %s%n", offset(started, f.time()), f.kind(), f.summary());
+      if (f.kind() == FindingKind.SessionOpened) {
+        sessions.add(
+            "  %s on %s at %s"
+                .formatted(
+                    f.policy().orElse("?"), f.service().orElse("?"), offset(started, f.time())));
+      }
+    }
+    out.printf(
+        "%n%d session%s would have opened%s%n",
+        sessions.size(), sessions.size() == 1 ? "" : "s", sessions.isEmpty() ? "." : ":");
+    sessions.forEach(out::println);
+  }
+
+  private static String json(Instant started, List<Finding> findings) throws Exception {
+    ObjectNode root = JsonNodeFactory.instance.objectNode();
+    root.put("started", started.toString());
+    ArrayNode sessions = root.putArray("sessions");
+    ArrayNode timeline = root.putArray("timeline");
+    for (Finding f : findings) {
+      ObjectNode line =
+          timeline
+              .addObject()
+              .put("at", f.time().toString())
+              .put("offsetSeconds", Duration.between(started, f.time()).toSeconds())
+              .put("kind", f.kind().name())
+              .put("summary", f.summary());
+      f.policy().ifPresent(p -> line.put("policy", p));
+      f.service().ifPresent(s -> line.put("service", s));
+      f.session().ifPresent(s -> line.put("session", s));
+      if (f.kind() == FindingKind.SessionOpened) {
+        sessions.add(line.deepCopy());
+      }
+    }
+    return JsonMapper.builder().build().writerWithDefaultPrettyPrinter().writeValueAsString(root);
+  }
+
+  private static String offset(Instant started, Instant at) {
+    long s = Math.max(0, Duration.between(started, at).toSeconds());
+    return s >= 3600
+        ? "+%d:%02d:%02d".formatted(s / 3600, s / 60 % 60, s % 60)
+        : "+%02d:%02d".formatted(s / 60, s % 60);
+  }
+}
