@@ -78,7 +78,18 @@ public record Recording(Instant started, List<Event> events, List<Datapoint> dat
       Builder builder = new Builder(file);
       String stripped = first.stripLeading();
       if (stripped.startsWith("[") || (stripped.startsWith("{") && !isOneLineObject(first))) {
-        builder.whole(MAPPER.readTree(file.toFile()));
+        JsonNode whole;
+        try {
+          whole = MAPPER.readTree(file.toFile());
+        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+          throw new ReadException(
+              "%s:%d: error: not JSON: %s"
+                  .formatted(
+                      file,
+                      Math.max(1, e.getLocation() == null ? 1 : e.getLocation().getLineNr()),
+                      e.getOriginalMessage()));
+        }
+        builder.whole(whole);
       } else {
         int n = 0;
         try (BufferedReader in = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
@@ -119,6 +130,8 @@ public record Recording(Instant started, List<Event> events, List<Datapoint> dat
       JsonNode node;
       try {
         node = MAPPER.readTree(text);
+      } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+        throw error(n, "not JSON: " + e.getOriginalMessage());
       } catch (IOException e) {
         throw error(n, "not JSON: " + dev.sherlock.UserError.oneLine(e));
       }
