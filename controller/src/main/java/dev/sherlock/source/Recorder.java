@@ -32,8 +32,9 @@ import org.slf4j.LoggerFactory;
  * flushed as it is written: a recording cut short by a crash keeps what came before. Events pass
  * the same redaction as findings - a task's environment can carry a secret.
  *
- * <p>Lines: a header {@code {"type":"recording","version":1,"started":...}}, then {@code
- * {"type":"event","at":...,"event":{...}}} and {@code {"type":"metric","at":...,"namespace":...,
+ * <p>Lines: a header {@code {"type":"recording","version":1,"started":...}} at each start (a
+ * restart appends), then {@code {"type":"event","at":...,"event":{...}}} and {@code
+ * {"type":"metric","at":...,"namespace":...,
  * "name":...,"dimensions":{...},"statistic":...,"period":60,"points":[[time,value],...]}}, a
  * datapoint recorded once however often it is read.
  */
@@ -67,7 +68,12 @@ public final class Recorder {
 
   private static BufferedWriter open(Path file) {
     try {
-      return Files.newBufferedWriter(file, StandardCharsets.UTF_8);
+      // Appended to: a restart with the same --record adds to the recording, it never loses one.
+      return Files.newBufferedWriter(
+          file,
+          StandardCharsets.UTF_8,
+          java.nio.file.StandardOpenOption.CREATE,
+          java.nio.file.StandardOpenOption.APPEND);
     } catch (IOException e) {
       throw new UserError("cannot write --record %s: %s".formatted(file, UserError.oneLine(e)));
     }

@@ -68,6 +68,7 @@ class DaemonIT {
   void servesItsApiLogsFindingsAndStopsCleanly() throws Exception {
     Path token = Files.writeString(dir.resolve("token"), "s3cret-token\n");
     Path data = dir.resolve("data");
+    Path recording = dir.resolve("recording.jsonl");
     String[] run = {
       "run",
       "--endpoint",
@@ -83,7 +84,9 @@ class DaemonIT {
       "--token-file",
       token.toString(),
       "--log-format",
-      "json"
+      "json",
+      "--record",
+      recording.toString()
     };
     String api;
     try (Launcher.Running daemon = SHERLOCK.start(run)) {
@@ -194,6 +197,17 @@ class DaemonIT {
       assertThat(opened.out().stream().filter(l -> l.contains("git-inc-4711"))).hasSize(1);
       assertThat(again.terminate(Duration.ofSeconds(60)).code()).isZero();
     }
+
+    // --record: both runs' events, the second appended to the first's.
+    List<JsonNode> recorded = new java.util.ArrayList<>();
+    for (String line : Files.readAllLines(recording)) {
+      recorded.add(json(line));
+    }
+    assertThat(recorded.stream().filter(l -> l.path("type").asText().equals("recording")))
+        .hasSize(2);
+    assertThat(recorded)
+        .anySatisfy(
+            l -> assertThat(l.path("event").path("detail-type").asText()).startsWith("ECS "));
   }
 
   /**
@@ -509,6 +523,16 @@ class DaemonIT {
             "--policies",
             "git+https://example.com/p.git?branch=main"),
         "--policies git+https://example.com/p.git?branch=main: unknown parameter branch");
+    expectRefusal(
+        join(
+            base,
+            "--endpoint",
+            endpoint,
+            "--region",
+            "us-east-1",
+            "--record",
+            dir.resolve("no-such-dir/recording.jsonl").toString()),
+        "cannot write --record " + dir.resolve("no-such-dir/recording.jsonl"));
     expectRefusal(
         join(base, "--endpoint", endpoint, "--region", "us-east-1", "--shards", "0"),
         "sherlock.shards must be from 1 to 64, not 0");

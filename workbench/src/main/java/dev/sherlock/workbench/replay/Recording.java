@@ -146,7 +146,9 @@ public record Recording(Instant started, List<Event> events, List<Datapoint> dat
                 "a recording of version %s; this sherlock reads version %d"
                     .formatted(object.path("version").asText("?"), Recorder.VERSION));
           }
-          started = Optional.of(time(n, object, "started"));
+          // A restart appends a header: the recording started with the first.
+          Instant at = time(n, object, "started");
+          started = Optional.of(started.filter(s -> s.isBefore(at)).orElse(at));
         }
         case "event" -> {
           if (!(object.get("event") instanceof ObjectNode event)) {
