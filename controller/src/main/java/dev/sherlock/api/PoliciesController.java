@@ -8,7 +8,6 @@ import dev.sherlock.policy.DebugPolicy;
 import dev.sherlock.session.Session;
 import dev.sherlock.session.Sessions;
 import dev.sherlock.source.PolicySource;
-import dev.sherlock.source.git.GitCommit;
 import dev.sherlock.store.FindingStore;
 import io.micronaut.http.HttpResponse;
 import io.micronaut.http.annotation.Controller;
@@ -78,7 +77,7 @@ public final class PoliciesController {
             .put("kind", "git")
             .put("location", git.source().location())
             .put("ref", git.source().fullRef());
-    git.commit().ifPresent(c -> source.set("commit", commit(c)));
+    git.commit().ifPresent(c -> source.set("commit", c.json("id")));
     git.lastSync()
         .ifPresent(
             t ->
@@ -86,16 +85,8 @@ public final class PoliciesController {
                     .put("lastSync", t.toString())
                     .put("syncAgeSeconds", Duration.between(t, now).toSeconds()));
     git.error().ifPresent(e -> source.put("error", e));
-    git.rejected().ifPresent(c -> source.set("rejectedCommit", commit(c)));
+    git.rejected().ifPresent(c -> source.set("rejectedCommit", c.json("id")));
     return source;
-  }
-
-  private static ObjectNode commit(GitCommit c) {
-    return Api.object()
-        .put("id", c.id())
-        .put("author", c.author())
-        .put("authoredAt", c.time().toString())
-        .put("message", c.message());
   }
 
   private Optional<Finding> latest(String policy, FindingKind kind) {

@@ -1,6 +1,5 @@
 package dev.sherlock.source;
 
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.sherlock.UserError;
 import dev.sherlock.config.SherlockConfig;
 import dev.sherlock.finding.FindingKind;
@@ -298,7 +297,7 @@ public final class PolicySource implements AutoCloseable {
       problems = candidate.problems();
       var lines = Findings.evidence().putArray("problems");
       candidate.problems().forEach(p -> lines.add(p.format()));
-      var evidence = commitEvidence(fetchedCommit);
+      var evidence = fetchedCommit.json("commit");
       evidence.set("problems", lines);
       findings.record(
           FindingKind.PolicyRejected,
@@ -319,7 +318,7 @@ public final class PolicySource implements AutoCloseable {
     current.set(candidate);
     commit.set(fetchedCommit);
     this.loaded = true;
-    var evidence = commitEvidence(fetchedCommit);
+    var evidence = fetchedCommit.json("commit");
     changed.forEach(evidence.putArray("changed")::add);
     evidence.put("policies", candidate.policies().size());
     findings.record(
@@ -335,14 +334,6 @@ public final class PolicySource implements AutoCloseable {
 
   private String inForce() {
     return commit.current().map(c -> "commit " + c.shortId()).orElse("no policy");
-  }
-
-  private static ObjectNode commitEvidence(GitCommit c) {
-    return Findings.evidence()
-        .put("commit", c.id())
-        .put("author", c.author())
-        .put("authoredAt", c.time().toString())
-        .put("message", c.message());
   }
 
   /** The names of the documents a commit adds, removes or changes, in order. */

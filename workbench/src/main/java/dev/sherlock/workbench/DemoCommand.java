@@ -138,19 +138,11 @@ public final class DemoCommand implements Callable<Integer> {
       say(
           "sandbox up at %s: cluster mysfits, like-service (CHAOSMODE=on, LOGLEVEL=ERROR, behind an ALB) and monolith; time runs %sx",
           sandbox.endpoint(), number(speed));
-      Map<String, Object> properties = new HashMap<>();
-      properties.put("sherlock.aws.endpoint", sandbox.endpoint().toString());
-      properties.put("sherlock.aws.region", sandbox.region());
-      properties.put("sherlock.policies", policies.toString());
-      properties.put("sherlock.data-dir", data.toString());
-      properties.put("sherlock.sqs-wait", "1s");
-      properties.put("sherlock.task-address-map", sandbox.endpoint() + "/_sandbox/address-map");
+      Map<String, Object> properties = OnTheSandbox.properties(sandbox, policies, data);
       properties.put("micronaut.server.host", "127.0.0.1");
       properties.put("micronaut.server.port", port == 0 ? -1 : port);
       properties.put("sherlock.api.token", token);
       record.ifPresent(file -> properties.put(Recorder.PROPERTY, file.toString()));
-      System.setProperty("aws.accessKeyId", "sandbox");
-      System.setProperty("aws.secretAccessKey", "sandbox");
       try (ApplicationContext context =
           ApplicationContext.builder().properties(properties).singletons(clock).start()) {
         context.getBean(Recorder.class); // a --record file that cannot be written stops here

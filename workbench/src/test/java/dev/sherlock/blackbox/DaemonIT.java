@@ -36,7 +36,6 @@ import software.amazon.awssdk.services.sqs.SqsClient;
  */
 class DaemonIT {
   private static final JsonMapper JSON = JsonMapper.builder().build();
-  private static final Pattern SANDBOX_AT = Pattern.compile("Sherlock sandbox on (http://\\S+):");
   private static final Launcher SHERLOCK = new Launcher();
   private static final HttpClient HTTP = HttpClient.newHttpClient();
 
@@ -48,11 +47,7 @@ class DaemonIT {
   @BeforeAll
   static void startSandbox() {
     sandbox = SHERLOCK.start("sandbox", "--seed", "mysfits", "--port", "0");
-    Matcher at =
-        SANDBOX_AT.matcher(
-            sandbox.awaitLine(l -> SANDBOX_AT.matcher(l).find(), Duration.ofMinutes(1)));
-    assertThat(at.find()).isTrue();
-    endpoint = at.group(1);
+    endpoint = Launcher.endpointOf(sandbox);
     Launcher.Exit install =
         SHERLOCK.run("install", "--endpoint", endpoint, "--region", "us-east-1");
     assertThat(install.code()).as(install.errText()).isZero();

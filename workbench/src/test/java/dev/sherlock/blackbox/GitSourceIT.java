@@ -16,8 +16,6 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.HexFormat;
 import java.util.Map;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 import javax.crypto.Mac;
 import javax.crypto.spec.SecretKeySpec;
 import org.junit.jupiter.api.AfterAll;
@@ -34,7 +32,6 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class GitSourceIT {
   private static final JsonMapper JSON = JsonMapper.builder().build();
-  private static final Pattern SANDBOX_AT = Pattern.compile("Sherlock sandbox on (http://\\S+):");
   private static final HttpClient HTTP = HttpClient.newHttpClient();
   private static final String TOKEN = "glpat-token-for-tests";
   private static final String SECRET = "hook-secret-for-tests";
@@ -48,11 +45,7 @@ class GitSourceIT {
   static void startSandbox() {
     Launcher sherlock = new Launcher();
     sandbox = sherlock.start("sandbox", "--seed", "mysfits", "--port", "0");
-    Matcher at =
-        SANDBOX_AT.matcher(
-            sandbox.awaitLine(l -> SANDBOX_AT.matcher(l).find(), Duration.ofMinutes(1)));
-    assertThat(at.find()).isTrue();
-    endpoint = at.group(1);
+    endpoint = Launcher.endpointOf(sandbox);
     Launcher.Exit install =
         sherlock.run("install", "--endpoint", endpoint, "--region", "us-east-1");
     assertThat(install.code()).as(install.errText()).isZero();
@@ -99,16 +92,7 @@ class GitSourceIT {
         assertThat(hook(api, push, null).statusCode()).isEqualTo(401);
         HttpResponse<String> accepted = hook(api, push, signature(push));
         assertThat(accepted.statusCode()).as(accepted.body()).isEqualTo(202);
-        await("commit " + second + " in force")
-            .atMost(Duration.ofSeconds(30))
-            .until(
-                () ->
-                    getJson(api + "/api/policies")
-                        .path("source")
-                        .path("commit")
-                        .path("id")
-                        .asText()
-                        .equals(second));
+        awaitCommit(api, second, "commit " + second + " in force");
         assertThat(getJson(api + "/api/policies").path("policies").findValuesAsText("name"))
             .contains("monolith-oom-extra");
 
@@ -137,16 +121,7 @@ class GitSourceIT {
                 "Sam Sre",
                 "a policy for the monolith",
                 Map.of("policies/extra.yaml", EXTRA_POLICY));
-        await("commit " + second + " fetched on the interval")
-            .atMost(Duration.ofSeconds(30))
-            .until(
-                () ->
-                    getJson(api + "/api/policies")
-                        .path("source")
-                        .path("commit")
-                        .path("id")
-                        .asText()
-                        .equals(second));
+        awaitCommit(api, second, "commit " + second + " fetched on the interval");
         assertThat(first).isNotEqualTo(second);
 
         git.failing(true);
@@ -262,6 +237,20 @@ class GitSourceIT {
     Mac mac = Mac.getInstance("HmacSHA256");
     mac.init(new SecretKeySpec(SECRET.getBytes(StandardCharsets.UTF_8), "HmacSHA256"));
     return "sha256=" + HexFormat.of().formatHex(mac.doFinal(body));
+  }
+
+  /** Waits until {@code /api/policies} says the commit is in force. */
+  private static void awaitCommit(String api, String commit, String why) {
+    await(why)
+        .atMost(Duration.ofSeconds(30))
+        .until(
+            () ->
+                getJson(api + "/api/policies")
+                    .path("source")
+                    .path("commit")
+                    .path("id")
+                    .asText()
+                    .equals(commit));
   }
 
   private static String awaitReady(Launcher.Running daemon) throws Exception {

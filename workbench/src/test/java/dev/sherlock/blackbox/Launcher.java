@@ -62,6 +62,20 @@ final class Launcher {
     return copy;
   }
 
+  private static final java.util.regex.Pattern SANDBOX_AT =
+      java.util.regex.Pattern.compile("Sherlock sandbox on (http://\\S+):");
+
+  /** The endpoint a starting {@code ./sherlock sandbox} prints, once it serves. */
+  static String endpointOf(Running sandbox) {
+    java.util.regex.Matcher at =
+        SANDBOX_AT.matcher(
+            sandbox.awaitLine(l -> SANDBOX_AT.matcher(l).find(), Duration.ofMinutes(1)));
+    if (!at.find()) {
+      throw new AssertionError("no endpoint in the sandbox's output");
+    }
+    return at.group(1);
+  }
+
   /** One command to its end (at most two minutes), with what it printed. */
   Exit run(String... args) {
     try (Running running = start(args)) {

@@ -42,7 +42,6 @@ import software.amazon.awssdk.services.ecs.EcsClient;
  */
 class ReplicasIT {
   private static final JsonMapper JSON = JsonMapper.builder().build();
-  private static final Pattern SANDBOX_AT = Pattern.compile("Sherlock sandbox on (http://\\S+):");
   private static final HttpClient HTTP = HttpClient.newHttpClient();
   private static final String TOKEN = "replicas-token";
   private static final int REPLICAS = 3;
@@ -139,11 +138,7 @@ class ReplicasIT {
   void start() throws Exception {
     sandbox =
         sherlock.start("sandbox", "--seed", "fleet", "--services", "" + CYCLES, "--port", "0");
-    Matcher at =
-        SANDBOX_AT.matcher(
-            sandbox.awaitLine(l -> SANDBOX_AT.matcher(l).find(), Duration.ofMinutes(1)));
-    assertThat(at.find()).isTrue();
-    endpoint = at.group(1);
+    endpoint = Launcher.endpointOf(sandbox);
     Launcher.Exit install = sherlock.run(onTheSharedStore("install"));
     assertThat(install.code()).as(install.errText()).isZero();
     assertThat(install.outText()).contains("tables sherlock-sessions, sherlock-findings");

@@ -14,8 +14,6 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 import org.awaitility.Awaitility;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -33,7 +31,6 @@ import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
  * uninstall} keeps the store unless {@code --delete-data}, for DynamoDB and SQLite alike.
  */
 class StoreCommandsIT {
-  private static final Pattern SANDBOX_AT = Pattern.compile("Sherlock sandbox on (http://\\S+):");
   private static final Launcher SHERLOCK = new Launcher();
   private static final ObjectMapper JSON = new ObjectMapper();
   private static final HttpClient HTTP = HttpClient.newHttpClient();
@@ -46,7 +43,7 @@ class StoreCommandsIT {
   @BeforeAll
   static void startSandbox() {
     sandbox = SHERLOCK.start("sandbox", "--seed", "mysfits", "--port", "0");
-    endpoint = endpointOf(sandbox);
+    endpoint = Launcher.endpointOf(sandbox);
     dynamo = client(endpoint);
   }
 
@@ -111,9 +108,9 @@ class StoreCommandsIT {
   @Test
   void theStoreLivesOnTheDynamoDbEndpointGivenForIt() throws Exception {
     try (Launcher.Running storeHost = SHERLOCK.start("sandbox", "--port", "0");
-        DynamoDbClient apart = client(endpointOf(storeHost))) {
+        DynamoDbClient apart = client(Launcher.endpointOf(storeHost))) {
       String[] onIt = {"--store", "dynamodb", "--table", "apart", "--endpoint"};
-      String dynamoDb = "dynamodb=" + endpointOf(storeHost);
+      String dynamoDb = "dynamodb=" + Launcher.endpointOf(storeHost);
       Launcher.Exit install = SHERLOCK.run(aws("install", concat(onIt, dynamoDb)));
       assertThat(install.code()).as(install.errText()).isZero();
       assertThat(apart.listTables().tableNames())
@@ -160,14 +157,6 @@ class StoreCommandsIT {
             "--endpoint dynamo=http://127.0.0.1:1: no AWS service dynamo (one of: ecs, sqs, events,"
                 + " monitoring, logs, application-autoscaling, dynamodb)");
     DaemonIT.assertNoStackTrace(wrong);
-  }
-
-  private static String endpointOf(Launcher.Running sandbox) {
-    Matcher at =
-        SANDBOX_AT.matcher(
-            sandbox.awaitLine(l -> SANDBOX_AT.matcher(l).find(), Duration.ofMinutes(1)));
-    assertThat(at.find()).isTrue();
-    return at.group(1);
   }
 
   private static DynamoDbClient client(String endpoint) {

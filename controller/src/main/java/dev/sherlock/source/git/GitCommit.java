@@ -1,5 +1,7 @@
 package dev.sherlock.source.git;
 
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.time.Instant;
 
 /**
@@ -11,6 +13,19 @@ import java.time.Instant;
  * @param message its first line
  */
 public record GitCommit(String id, String author, Instant time, String message) {
+  /**
+   * The commit as JSON, its id under {@code idKey}: {@code commit} in a finding's evidence (beside
+   * other keys), {@code id} in the API's own commit objects.
+   */
+  public ObjectNode json(String idKey) {
+    return JsonNodeFactory.instance
+        .objectNode()
+        .put(idKey, id)
+        .put("author", author)
+        .put("authoredAt", time.toString())
+        .put("message", message);
+  }
+
   /** The seven characters people quote. */
   public String shortId() {
     return id.substring(0, Math.min(7, id.length()));

@@ -14,6 +14,7 @@ import dev.sherlock.sandbox.workload.Scenario;
 import dev.sherlock.session.Session;
 import dev.sherlock.session.Sessions;
 import dev.sherlock.source.PolicySource;
+import dev.sherlock.workbench.OnTheSandbox;
 import dev.sherlock.workbench.policytest.PolicyTest.Happening;
 import io.micronaut.context.ApplicationContext;
 import java.io.IOException;
@@ -24,7 +25,6 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -85,22 +85,14 @@ public final class Rehearsal implements AutoCloseable {
    * As {@link #Rehearsal(Path, boolean)}, with the virtual clock starting at {@code clockStart}.
    */
   public Rehearsal(Path policies, boolean dryRun, Instant clockStart) {
-    System.setProperty("aws.accessKeyId", "sandbox");
-    System.setProperty("aws.secretAccessKey", "sandbox");
     sandbox = Sandbox.builder().port(0).virtualClock(clockStart).seed(7).start();
     try {
       MysfitsWorld.seed(sandbox);
       sandbox.advance(Duration.ofSeconds(30)); // the services' first tasks are running
       data = Files.createTempDirectory("sherlock-test");
-      Map<String, Object> properties = new HashMap<>();
-      properties.put("sherlock.aws.endpoint", sandbox.endpoint().toString());
-      properties.put("sherlock.aws.region", sandbox.region());
-      properties.put("sherlock.policies", policies.toString());
-      properties.put("sherlock.data-dir", data.toString());
-      properties.put("sherlock.sqs-wait", "1s");
+      Map<String, Object> properties = OnTheSandbox.properties(sandbox, policies, data);
       properties.put("sherlock.resync-interval", "1m");
       properties.put("sherlock.mode", dryRun ? "dryRun" : "enforce");
-      properties.put("sherlock.task-address-map", sandbox.endpoint() + "/_sandbox/address-map");
       context =
           ApplicationContext.builder().properties(properties).singletons(sandbox.clock()).start();
       ecs = client(EcsClient.builder());
