@@ -38,6 +38,41 @@ class DeployTemplateTest {
     assertThat(unused).isEmpty();
   }
 
+  /**
+   * PolicySource takes the baked-in policies or a git remote as `run --policies` does, never one
+   * with credentials in it; the git token and the hook's secret reach the container as the
+   * variables Sherlock reads, from Secrets Manager, which only the execution role may read.
+   */
+  @Test
+  void aGitPolicySourceGetsItsSecretsFromSecretsManager() {
+    Pattern source =
+        Pattern.compile(
+            Template.ROOT.path("Parameters").path("PolicySource").path("AllowedPattern").asText());
+    assertThat(source.matcher("/policies").matches()).isTrue();
+    assertThat(
+            source
+                .matcher("git+https://github.com/acme/platform.git?ref=main&path=policies")
+                .matches())
+        .isTrue();
+    assertThat(source.matcher("git+https://me:ghp_x@github.com/acme/p.git").matches()).isFalse();
+    assertThat(source.matcher("/etc").matches()).isFalse();
+
+    JsonNode container =
+        Template.resource("TaskDefinition").at("/Properties/ContainerDefinitions/0");
+    Map<String, String> secrets = new HashMap<>();
+    for (JsonNode secret : container.path("Secrets")) {
+      JsonNode named = secret.isArray() ? secret.get(1) : secret; // !If [condition, it, NoValue]
+      secrets.put(named.path("Name").asText(), named.path("ValueFrom").asText());
+    }
+    assertThat(secrets)
+        .containsEntry("SHERLOCK_API_TOKEN", "ApiTokenSecretArn")
+        .containsEntry("SHERLOCK_GIT_TOKEN", "GitTokenSecretArn")
+        .containsEntry("SHERLOCK_GIT_WEBHOOK_SECRET", "GitWebhookSecretArn");
+    String executionRole = Template.resource("ExecutionRole").toString();
+    assertThat(executionRole).contains("GitTokenSecretArn", "GitWebhookSecretArn");
+    assertThat(Template.resource("TaskRole").toString()).doesNotContain("secretsmanager");
+  }
+
   @Test
   void noPublicIpByDefaultAndLogsExpire() {
     assertThat(Template.ROOT.path("Parameters").path("AssignPublicIp").path("Default").asText())

@@ -109,7 +109,7 @@ class ImageIT {
     }
     String port = Integer.toString(freePort());
     // What Fargate knows and this machine lacks: the stack's names and the VPC's address.
-    // (The Store and Shards parameters at their defaults, sqlite and 1; the stack's name for the
+    // (The Store, Shards and PolicySource parameters at their defaults; the stack's name for the
     // tables it then lacks.)
     Map<String, String> stack =
         Map.of(
@@ -123,6 +123,8 @@ class ImageIT {
             "sqlite",
             "Shards",
             "1",
+            "PolicySource",
+            "/policies",
             "AWS::StackName",
             "sherlock");
     List<String> command = new ArrayList<>();

@@ -60,7 +60,13 @@ class GitSourceIT {
   void aPushIsLiveAtOnceThroughTheHookAndTheCommitIsRecorded() throws Exception {
     try (GitServer git = new GitServer(dir.resolve("git"), TOKEN)) {
       String first = git.commit("Pat Platform", "the repository's policies", examplePolicies());
-      Launcher sherlock = launcher("1h"); // only the hook can bring a commit within this test
+      // Only the hook can bring a commit within this test. The token and the hook's secret come
+      // as the deploy template passes them from Secrets Manager: plain environment variables.
+      Launcher sherlock =
+          new Launcher()
+              .with("SHERLOCK_GIT_TOKEN", TOKEN)
+              .with("SHERLOCK_GIT_WEBHOOK_SECRET", SECRET)
+              .with("SHERLOCK_GIT_INTERVAL", "1h");
       // install builds the rule from the remote's policies, as run reads them.
       Launcher.Exit install =
           sherlock.run(
@@ -166,6 +172,7 @@ class GitSourceIT {
     }
   }
 
+  /** The token and the hook's secret in files, as a Kubernetes-style secret mount gives them. */
   private Launcher launcher(String interval) throws Exception {
     Path token = Files.writeString(dir.resolve("git-token"), TOKEN + "\n");
     Path secret = Files.writeString(dir.resolve("hook-secret"), SECRET + "\n");
