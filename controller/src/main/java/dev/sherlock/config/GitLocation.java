@@ -17,13 +17,14 @@ import java.util.Optional;
 import java.util.Set;
 
 /**
- * Reads {@code --policies git+https://host/org/repo.git?ref=main&path=policies} and the {@code
+ * Reads {@code --policies git+https://host/org/repo.git?ref=main&path=policies} (or {@code
+ * git+ssh://git@host/org/repo.git?...}, with a private key and the host's known key) and the {@code
  * sherlock.git.*} settings beside it into a {@link SherlockConfig.Git}. Credentials never sit in
  * the URL, where every log line and error message would carry them: the token comes from {@code
  * sherlock.git.token} ({@code SHERLOCK_GIT_TOKEN}) or a file, and so does the hook's secret.
  */
 final class GitLocation {
-  private static final Set<String> SCHEMES = Set.of("https", "http", "file");
+  private static final Set<String> SCHEMES = Set.of("https", "http", "file", "ssh");
   private static final Set<String> PARAMETERS = Set.of("ref", "path");
 
   private GitLocation() {}
@@ -41,14 +42,13 @@ final class GitLocation {
       throw refused(policies, e.getMessage());
     }
     String scheme = Optional.ofNullable(uri.getScheme()).orElse("");
-    if (scheme.equals("ssh")) {
-      throw refused(
-          policies, "git over ssh is not supported yet: use git+https with a token instead");
-    }
     if (!SCHEMES.contains(scheme)) {
-      throw refused(policies, "expected git+https://, git+http:// or git+file://");
+      throw refused(policies, "expected git+https://, git+ssh://, git+http:// or git+file://");
     }
-    if (uri.getRawUserInfo() != null) {
+    boolean ssh = scheme.equals("ssh");
+    // Over SSH the user (git@) names an account, not a secret; a password never sits there.
+    boolean userOnly = ssh && uri.getRawUserInfo() != null && !uri.getRawUserInfo().contains(":");
+    if (uri.getRawUserInfo() != null && !userOnly) {
       throw refused(
           policies.replace(uri.getRawUserInfo() + "@", "***@"),
           "no credentials in the URL (they would reach logs): set SHERLOCK_GIT_TOKEN or"
@@ -68,6 +68,24 @@ final class GitLocation {
     if (interval.compareTo(Duration.ofSeconds(1)) < 0) {
       throw new UserError("sherlock.git.interval must be at least 1s, not " + interval);
     }
+    Optional<String> sshKey = Optional.empty();
+    Optional<String> knownHosts = Optional.empty();
+    if (ssh) {
+      sshKey = secret(env, "sherlock.git.ssh-key");
+      if (sshKey.isEmpty()) {
+        throw refused(
+            policies,
+            "git over ssh needs a private key: set SHERLOCK_GIT_SSH_KEY_FILE (or"
+                + " SHERLOCK_GIT_SSH_KEY), an OpenSSH or PEM key without a passphrase");
+      }
+      knownHosts = secret(env, "sherlock.git.known-hosts");
+      if (knownHosts.isEmpty()) {
+        throw refused(
+            policies,
+            "git over ssh checks the host's key: set SHERLOCK_GIT_KNOWN_HOSTS_FILE (or"
+                + " SHERLOCK_GIT_KNOWN_HOSTS) to its known_hosts lines, e.g. from ssh-keyscan");
+      }
+    }
     return new SherlockConfig.Git(
         remote,
         query.getOrDefault("ref", "main"),
@@ -75,7 +93,9 @@ final class GitLocation {
         interval,
         env.getProperty("sherlock.git.username", String.class, "x-access-token"),
         secret(env, "sherlock.git.token"),
-        secret(env, "sherlock.git.webhook-secret"));
+        secret(env, "sherlock.git.webhook-secret"),
+        sshKey,
+        knownHosts);
   }
 
   /**

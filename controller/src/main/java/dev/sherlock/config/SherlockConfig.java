@@ -143,9 +143,36 @@ public record SherlockConfig(
       Duration interval,
       String username,
       Optional<String> token,
-      Optional<String> webhookSecret) {
+      Optional<String> webhookSecret,
+      Optional<String> sshKey,
+      Optional<String> knownHosts) {
     public static final String PREFIX = "git+";
     public static final Duration INTERVAL = Duration.ofMinutes(1);
+
+    /** A remote over HTTPS (or a file): no SSH key, no known hosts. */
+    public Git(
+        String remote,
+        String ref,
+        String path,
+        Duration interval,
+        String username,
+        Optional<String> token,
+        Optional<String> webhookSecret) {
+      this(
+          remote,
+          ref,
+          path,
+          interval,
+          username,
+          token,
+          webhookSecret,
+          Optional.empty(),
+          Optional.empty());
+    }
+
+    public boolean overSsh() {
+      return remote.startsWith("ssh://");
+    }
 
     /** The ref's full name: {@code main} follows {@code refs/heads/main}. */
     public String fullRef() {

@@ -6,6 +6,7 @@ import static org.awaitility.Awaitility.await;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.json.JsonMapper;
 import dev.sherlock.source.git.GitServer;
+import dev.sherlock.source.git.GitSshServer;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -113,6 +114,50 @@ class GitSourceIT {
             .doesNotContain(SECRET);
         assertThat(daemon.terminate(Duration.ofSeconds(60)).code()).isZero();
       }
+    }
+  }
+
+  /**
+   * Over SSH with a deploy key, the host's key checked against known_hosts: both from files, as a
+   * secret mount gives them. The key never reaches the output.
+   */
+  @Test
+  void overSshWithADeployKeyAPushIsLive() throws Exception {
+    try (GitServer git = new GitServer(dir.resolve("git"), TOKEN);
+        GitSshServer ssh = new GitSshServer(git)) {
+      git.commit("Pat Platform", "the repository's policies", examplePolicies());
+      Path key = Files.writeString(dir.resolve("deploy-key"), ssh.clientKey());
+      Path knownHosts = Files.writeString(dir.resolve("known_hosts"), ssh.knownHosts() + "\n");
+      Launcher sherlock =
+          new Launcher()
+              .with("SHERLOCK_GIT_SSH_KEY_FILE", key.toString())
+              .with("SHERLOCK_GIT_KNOWN_HOSTS_FILE", knownHosts.toString())
+              .with("SHERLOCK_GIT_INTERVAL", "2s");
+      String[] run = run(git);
+      run[6] = "git+" + ssh.url() + "?ref=main&path=policies";
+      try (Launcher.Running daemon = sherlock.start(run)) {
+        String api = awaitReady(daemon);
+        assertThat(getJson(api + "/api/policies").path("source").path("location").asText())
+            .isEqualTo("git+" + ssh.url() + "?ref=main&path=policies");
+        String second =
+            git.commit(
+                "Sam Sre",
+                "a policy for the monolith",
+                Map.of("policies/extra.yaml", EXTRA_POLICY));
+        awaitCommit(api, second, "commit " + second + " fetched over ssh");
+        String keyLine = ssh.clientKey().lines().skip(1).findFirst().orElseThrow();
+        assertThat(String.join("\n", daemon.out()) + String.join("\n", daemon.err()))
+            .doesNotContain(keyLine);
+        assertThat(daemon.terminate(Duration.ofSeconds(60)).code()).isZero();
+      }
+      // Without the host's key, nothing is fetched: one line says what to set.
+      Launcher.Exit refused = sherlock.with("SHERLOCK_GIT_KNOWN_HOSTS_FILE", null).run(run);
+      assertThat(refused.code()).isEqualTo(1);
+      assertThat(refused.err())
+          .singleElement()
+          .asString()
+          .startsWith("sherlock run: error: --policies git+ssh://git@127.0.0.1:")
+          .contains("git over ssh checks the host's key: set SHERLOCK_GIT_KNOWN_HOSTS_FILE");
     }
   }
 

@@ -45,8 +45,18 @@ public final class GitPolicyRepository implements AutoCloseable {
       new InMemoryRepository(new DfsRepositoryDescription("sherlock-policies"));
   private final SafeYamlReader sizes = new SafeYamlReader();
 
+  private final java.util.Optional<SshSessions> ssh;
+
+  /**
+   * @throws dev.sherlock.UserError when a {@code git+ssh} remote's key cannot be read
+   */
   public GitPolicyRepository(SherlockConfig.Git config) {
     this.config = config;
+    this.ssh =
+        config.overSsh()
+            ? java.util.Optional.of(
+                new SshSessions(config.sshKey().orElseThrow(), config.knownHosts().orElseThrow()))
+            : java.util.Optional.empty();
   }
 
   /** The commit the ref points at now, and its policy files. */
@@ -66,6 +76,7 @@ public final class GitPolicyRepository implements AutoCloseable {
               .setRefSpecs(new RefSpec("+" + config.fullRef() + ":" + FETCHED))
               .setTagOpt(TagOpt.NO_TAGS)
               .setTimeout(TIMEOUT_SECONDS);
+      ssh.ifPresent(s -> fetch.setTransportConfigCallback(s::configure));
       config
           .token()
           .ifPresent(
@@ -177,6 +188,7 @@ public final class GitPolicyRepository implements AutoCloseable {
   @Override
   public void close() {
     repository.close();
+    ssh.ifPresent(SshSessions::close);
   }
 
   /** A fetch that failed, said in one line fit for a finding. */

@@ -72,6 +72,57 @@ class GitPolicyRepositoryIT {
     }
   }
 
+  @Test
+  void overSshOnlyTheKnownHostWithTheDeployKeyIsFetchedFrom() {
+    try (GitServer server = new GitServer(dir, "t0ken");
+        GitSshServer ssh = new GitSshServer(server)) {
+      String first = server.commit("Ann Author", "first", Map.of("policies/a.yaml", "a: 1\n"));
+      try (GitPolicyRepository repository =
+          new GitPolicyRepository(overSsh(ssh, ssh.clientKey(), ssh.knownHosts()))) {
+        assertThat(repository.fetch().commit().id()).isEqualTo(first);
+        String second = server.commit("Ann Author", "second", Map.of("policies/b.yaml", "b: 1\n"));
+        assertThat(repository.fetch().commit().id()).isEqualTo(second);
+      }
+      // A host whose key is not the known one (a man in the middle, or a moved host): refused.
+      try (GitPolicyRepository changed =
+          new GitPolicyRepository(overSsh(ssh, ssh.clientKey(), ssh.wrongKnownHosts()))) {
+        assertThatThrownBy(changed::fetch)
+            .isInstanceOf(GitPolicyRepository.GitException.class)
+            .hasMessageContaining("Server key did not validate")
+            .hasMessageNotContaining("PRIVATE KEY");
+      }
+      // A key the host does not know.
+      String other = GitSshServer.otherKey();
+      try (GitPolicyRepository stranger =
+          new GitPolicyRepository(overSsh(ssh, other, ssh.knownHosts()))) {
+        assertThatThrownBy(stranger::fetch)
+            .isInstanceOf(GitPolicyRepository.GitException.class)
+            .hasMessageContaining("server refused ssh-rsa key")
+            .hasMessageNotContaining(other.lines().skip(1).findFirst().orElseThrow());
+      }
+      // Not a key at all: one line at start, naming the setting, quoting none of it.
+      assertThatThrownBy(
+              () ->
+                  new GitPolicyRepository(overSsh(ssh, "ssh-rsa AAAA-not-a-key", ssh.knownHosts())))
+          .isInstanceOf(dev.sherlock.UserError.class)
+          .hasMessageStartingWith("sherlock.git.ssh-key is not a private key")
+          .hasMessageNotContaining("AAAA");
+    }
+  }
+
+  private static SherlockConfig.Git overSsh(GitSshServer ssh, String key, String knownHosts) {
+    return new SherlockConfig.Git(
+        ssh.url(),
+        "main",
+        "policies",
+        Duration.ofMinutes(1),
+        "x",
+        Optional.empty(),
+        Optional.empty(),
+        Optional.of(key),
+        Optional.of(knownHosts));
+  }
+
   private static SherlockConfig.Git config(GitServer server, String token) {
     return new SherlockConfig.Git(
         server.url(),

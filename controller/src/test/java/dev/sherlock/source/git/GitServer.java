@@ -90,6 +90,11 @@ public final class GitServer implements AutoCloseable {
     return url;
   }
 
+  /** The bare repository it serves, for a second way of serving it (SSH). */
+  Repository bare() {
+    return bare;
+  }
+
   /** How many fetches (upload-pack requests) reached the server. */
   public int fetches() {
     return fetches.get();
