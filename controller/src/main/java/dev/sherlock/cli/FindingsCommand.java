@@ -42,7 +42,8 @@ public final class FindingsCommand implements Callable<Integer> {
 
   @Option(
       names = "--kind",
-      description = "TriggerFired, SessionOpened, ActionApplied, ActionReverted, ...")
+      description =
+          "TriggerFired, SessionOpened, ActionApplied, ActionReverted, Snapshot, Diagnosis, ...")
   Optional<String> kind;
 
   @Option(names = "--since", description = "An ISO instant or a duration ago, e.g. 1h.")

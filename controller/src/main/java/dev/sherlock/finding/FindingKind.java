@@ -21,6 +21,8 @@ public enum FindingKind {
   Plan,
   /** Evidence captured from a service. */
   Snapshot,
+  /** What a snapshot's evidence points to: probable causes, the lines behind each, next steps. */
+  Diagnosis,
   /** A policy edit that did not validate; the last good version keeps running. */
   PolicyRejected,
   /** A commit of the policy repository applied: its id, author and the policies it changed. */

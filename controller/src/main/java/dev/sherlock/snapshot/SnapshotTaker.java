@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.sherlock.aws.CloudWatchGateway;
 import dev.sherlock.aws.EcsGateway;
 import dev.sherlock.aws.LogsGateway;
+import dev.sherlock.diagnosis.Diagnoser;
 import dev.sherlock.finding.FindingKind;
 import dev.sherlock.finding.Findings;
 import dev.sherlock.policy.Action;
@@ -54,6 +55,7 @@ public final class SnapshotTaker {
   private final Findings findings;
   private final Clock clock;
   private final int maxBytes;
+  private final Diagnoser diagnoser;
 
   public SnapshotTaker(
       EcsGateway ecs,
@@ -62,8 +64,10 @@ public final class SnapshotTaker {
       TaskAddresses addresses,
       PolicySource policies,
       Findings findings,
+      Diagnoser diagnoser,
       Clock clock,
       @Value("${sherlock.snapshot-max-bytes:262144}") int maxBytes) {
+    this.diagnoser = diagnoser;
     this.ecs = ecs;
     this.logs = logs;
     this.cloudWatch = cloudWatch;
@@ -151,6 +155,7 @@ public final class SnapshotTaker {
                 String.join(", ", action.include()),
                 failed == 0 ? "" : " (%d part%s failed)".formatted(failed, failed == 1 ? "" : "s")),
         evidence);
+    diagnoser.diagnose(session, evidence);
     return evidence;
   }
 

@@ -170,6 +170,9 @@ public final class DemoCommand implements Callable<Integer> {
               if (f.kind() == FindingKind.Snapshot) {
                 describeSnapshot(f.evidence());
               }
+              if (f.kind() == FindingKind.Diagnosis) {
+                describeDiagnosis(f.evidence());
+              }
             });
     Controller controller = context.getBean(Controller.class);
     URI api;
@@ -286,6 +289,19 @@ public final class DemoCommand implements Callable<Integer> {
     }
   }
 
+  /** The surest cause's evidence, a few lines of it, and what to do. */
+  private void describeDiagnosis(JsonNode evidence) {
+    JsonNode cause = evidence.path("causes").path(0);
+    int shown = 0;
+    for (JsonNode line : cause.path("evidence")) {
+      if (shown++ == 3) {
+        break;
+      }
+      say("                 %s: %s", line.path("part").asText(), line.path("text").asText());
+    }
+    say("                 next: %s", cause.path("nextStep").asText());
+  }
+
   /** Whether a change was deployed for a session of {@code policy} (any policy when null). */
   private static boolean applied(List<Finding> seen, String policy) {
     List<String> sessions =
@@ -304,8 +320,9 @@ public final class DemoCommand implements Callable<Integer> {
   }
 
   /**
-   * The story is complete: DEBUG, the sidecars and a snapshot with container stats happened, and
-   * then like-service went back to its own revision with no session open.
+   * The story is complete: DEBUG, the sidecars, a snapshot with container stats and a diagnosis
+   * naming CHAOSMODE happened, and then like-service went back to its own revision with no session
+   * open.
    */
   private static boolean done(List<Finding> seen, ApplicationContext context) {
     boolean debug =
@@ -335,9 +352,14 @@ public final class DemoCommand implements Callable<Integer> {
                 f ->
                     f.kind() == FindingKind.ActionReverted
                         && f.summary().contains("like-service back on like-service:1"));
+    boolean diagnosed =
+        seen.stream()
+            .anyMatch(
+                f -> f.kind() == FindingKind.Diagnosis && f.summary().contains("CHAOSMODE=on"));
     return debug
         && sidecar
         && snapshot
+        && diagnosed
         && reverted
         && context.getBean(Sessions.class).active().isEmpty();
   }
@@ -357,7 +379,7 @@ public final class DemoCommand implements Callable<Integer> {
         seen.size());
     if (!complete) {
       out.println(
-          "Expected: LOGLEVEL=DEBUG, the X-Ray sidecar and a snapshot with container stats, then like-service back on like-service:1 with no session open.");
+          "Expected: LOGLEVEL=DEBUG, the X-Ray sidecar, a snapshot with container stats and a diagnosis naming CHAOSMODE, then like-service back on like-service:1 with no session open.");
     }
     out.flush();
   }

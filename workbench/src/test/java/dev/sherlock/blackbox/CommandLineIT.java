@@ -229,6 +229,9 @@ class CommandLineIT {
         .contains(
             "TriggerFired     like-cpu-metadata-proxy fired on like-service: AWS/ECS CPUUtilization Average above 80 for 5m")
         .contains("Snapshot         snapshot of like-service: tasks, metrics, taskStats")
+        .containsPattern(
+            "Diagnosis +probable cause on like-service: fault injection is on: CHAOSMODE=on \\(\\d+%\\)")
+        .containsPattern("logs: like-service/\\S+: WARN: chaos mode ")
         .containsPattern("task [0-9a-f]{8} container like-service: CPU 9\\d\\.\\d%")
         .contains("+ container xray-daemon (image public.ecr.aws/xray/aws-xray-daemon:3.3.7")
         .contains("ECS Exec on")

@@ -1,0 +1,107 @@
+package dev.sherlock.diagnosis;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * What a snapshot holds, as the rules read it: stopped tasks and their containers, log lines,
+ * service events, container stats, and the environment of the service's task definition (which a
+ * snapshot leaves out: it is read beside it).
+ *
+ * @param snapshot a {@code Snapshot} finding's evidence ({@code parts.<name>.data})
+ * @param environment by container, the variables of the task definition the tasks run
+ * @param mainContainer the task definition's first container: the app, as ECS users lay it out
+ */
+public record Evidence(
+    JsonNode snapshot,
+    Map<String, Map<String, String>> environment,
+    Optional<String> mainContainer) {
+
+  /** A container of a stopped task, with its task's stop code and reason. */
+  public record StoppedContainer(
+      String task,
+      String container,
+      Optional<Integer> exitCode,
+      String reason,
+      String stopCode,
+      String stoppedReason) {}
+
+  /** One log line and where it was read. */
+  public record LogLine(String task, String container, String text) {}
+
+  public List<StoppedContainer> stoppedContainers() {
+    List<StoppedContainer> out = new ArrayList<>();
+    for (JsonNode task : data("stoppedTasks")) {
+      String id = shortTask(task.path("taskArn").asText());
+      for (JsonNode c : task.path("containers")) {
+        out.add(
+            new StoppedContainer(
+                id,
+                c.path("name").asText(),
+                c.has("exitCode") ? Optional.of(c.path("exitCode").asInt()) : Optional.empty(),
+                c.path("reason").asText(""),
+                task.path("stopCode").asText(""),
+                task.path("stoppedReason").asText("")));
+      }
+    }
+    return out;
+  }
+
+  public List<LogLine> logLines() {
+    List<LogLine> out = new ArrayList<>();
+    for (JsonNode stream : data("logs")) {
+      for (JsonNode line : stream.path("lines")) {
+        out.add(
+            new LogLine(
+                stream.path("task").asText(), stream.path("container").asText(), line.asText()));
+      }
+    }
+    return out;
+  }
+
+  /** The log lines that {@code pattern} finds something in, oldest first. */
+  public List<LogLine> logLines(java.util.regex.Pattern pattern) {
+    return logLines().stream().filter(l -> pattern.matcher(l.text()).find()).toList();
+  }
+
+  /** A log line as evidence: where it was read, and the line. */
+  public static Cause.Support support(LogLine line) {
+    return new Cause.Support(
+        "logs", "%s/%s: %s".formatted(line.container(), line.task(), line.text()));
+  }
+
+  public List<String> serviceEvents() {
+    List<String> out = new ArrayList<>();
+    data("serviceEvents").forEach(e -> out.add(e.path("message").asText()));
+    return out;
+  }
+
+  /** Per task and container: memory used and its limit, in MiB, from the stats part. */
+  public record MemoryUse(String task, String container, long usedMiB, long limitMiB) {}
+
+  public List<MemoryUse> memory() {
+    List<MemoryUse> out = new ArrayList<>();
+    for (JsonNode task : data("taskStats")) {
+      for (JsonNode c : task.path("containers")) {
+        out.add(
+            new MemoryUse(
+                task.path("task").asText(),
+                c.path("name").asText(),
+                c.path("memoryMiB").asLong(),
+                c.path("memoryLimitMiB").asLong()));
+      }
+    }
+    return out;
+  }
+
+  private JsonNode data(String part) {
+    return snapshot.path("parts").path(part).path("data");
+  }
+
+  static String shortTask(String arn) {
+    return arn.substring(arn.lastIndexOf('/') + 1);
+  }
+}

@@ -1,0 +1,54 @@
+package dev.sherlock.diagnosis;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.regex.Pattern;
+
+/**
+ * A fault-injection or chaos switch turned on in the task definition ({@code CHAOSMODE=on}, {@code
+ * FAULT_INJECTION=true}, ...), surer when the logs show it acting.
+ */
+final class FaultInjectionRule implements DiagnosisRule {
+  private static final Pattern SWITCH =
+      Pattern.compile(
+          "(?i)chaos|fault.?inject|inject.?fault|failure.?inject|simulate.?(fail|error|latency)");
+  private static final Pattern ON = Pattern.compile("(?i)on|true|1|yes|enabled?");
+  private static final Pattern ACTING = Pattern.compile("(?i)chaos|injected|fault injection");
+
+  @Override
+  public Optional<Cause> examine(Evidence evidence) {
+    List<Cause.Support> support = new ArrayList<>();
+    String flag = null;
+    for (var container : evidence.environment().entrySet()) {
+      for (Map.Entry<String, String> variable : container.getValue().entrySet()) {
+        if (SWITCH.matcher(variable.getKey()).find()
+            && ON.matcher(variable.getValue().strip()).matches()) {
+          String setting = "%s=%s".formatted(variable.getKey(), variable.getValue());
+          flag = flag == null ? setting : flag;
+          support.add(
+              new Cause.Support(
+                  "taskDefinition", "container %s: %s".formatted(container.getKey(), setting)));
+        }
+      }
+    }
+    if (flag == null) {
+      return Optional.empty();
+    }
+    List<Evidence.LogLine> acting = evidence.logLines(ACTING);
+    acting.stream().limit(5).map(Evidence::support).forEach(support::add);
+    String name = flag.substring(0, flag.indexOf('='));
+    return Optional.of(
+        new Cause(
+            "fault-injection",
+            "fault injection is on: " + flag,
+            acting.isEmpty() ? 0.6 : 0.9,
+            support,
+            acting.isEmpty()
+                ? "confirm whether the experiment is meant to run; turn %s off with a deploy if not"
+                    .formatted(name)
+                : "%d log line%s show it acting: turn %s off with a deploy, or end the experiment"
+                    .formatted(acting.size(), acting.size() == 1 ? "" : "s", name)));
+  }
+}
