@@ -60,6 +60,20 @@ values="$(aws cloudwatch get-metric-data --start-time "$start" --end-time "$(dat
   --metric-data-queries '[{"Id":"avg","MetricStat":{"Metric":{"Namespace":"CliDemo","MetricName":"Latency"},"Period":3600,"Stat":"Average"}}]' \
   --query 'MetricDataResults[0].Values[0]' --output text)"
 expect "metric average" "$values" 0.5
+stats="$(aws cloudwatch get-metric-statistics --namespace CliDemo --metric-name Latency \
+  --start-time "$start" --end-time "$(date -u -d '+1 minute' +%Y-%m-%dT%H:%M:%SZ)" --period 3600 \
+  --statistics Maximum --extended-statistics p50 2>&1 || true)"
+[[ "$stats" == *"must specify either"* || "$stats" == *"Must specify either"* ]] ||
+  { echo "FAIL: get-metric-statistics took Statistics and ExtendedStatistics at once: $stats" >&2; exit 1; }
+maximum="$(aws cloudwatch get-metric-statistics --namespace CliDemo --metric-name Latency \
+  --start-time "$start" --end-time "$(date -u -d '+1 minute' +%Y-%m-%dT%H:%M:%SZ)" --period 3600 \
+  --statistics Maximum --query 'Datapoints[0].Maximum' --output text)"
+expect "metric maximum (get-metric-statistics)" "$maximum" 0.75
+p50="$(aws cloudwatch get-metric-statistics --namespace CliDemo --metric-name Latency \
+  --start-time "$start" --end-time "$(date -u -d '+1 minute' +%Y-%m-%dT%H:%M:%SZ)" --period 3600 \
+  --extended-statistics p50 --query 'Datapoints[0].ExtendedStatistics.p50' --output text)"
+[[ "$p50" != None && -n "$p50" ]] || { echo "FAIL: no p50 from get-metric-statistics" >&2; exit 1; }
+echo "ok: get-metric-statistics p50 $p50"
 
 for _ in $(seq 1 60); do
   lines="$(aws logs filter-log-events --log-group-name /cli/web --filter-pattern INFO --query 'length(events)' --output text 2>/dev/null || echo 0)"

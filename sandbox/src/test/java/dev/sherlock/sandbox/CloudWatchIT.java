@@ -14,12 +14,14 @@ import java.util.List;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import software.amazon.awssdk.services.cloudwatch.model.Datapoint;
 import software.amazon.awssdk.services.cloudwatch.model.Dimension;
 import software.amazon.awssdk.services.cloudwatch.model.GetMetricDataResponse;
 import software.amazon.awssdk.services.cloudwatch.model.InvalidParameterValueException;
 import software.amazon.awssdk.services.cloudwatch.model.MetricDataQuery;
 import software.amazon.awssdk.services.cloudwatch.model.MetricDatum;
 import software.amazon.awssdk.services.cloudwatch.model.ScanBy;
+import software.amazon.awssdk.services.cloudwatch.model.Statistic;
 
 /**
  * CloudWatch through the real SDK client (Smithy RPC v2 CBOR), and through the query and JSON 1.0
@@ -37,6 +39,61 @@ class CloudWatchIT {
   @AfterEach
   void stop() {
     aws.close();
+  }
+
+  /** The older read the AWS CLI's get-metric-statistics makes: statistics and percentiles. */
+  @Test
+  void getMetricStatisticsAnswersStatisticsAndPercentilesPerPeriod() {
+    putLatencies();
+
+    var response =
+        aws.cloudWatch.getMetricStatistics(
+            b ->
+                b.namespace("Shop")
+                    .metricName("Latency")
+                    .dimensions(Dimension.builder().name("Service").value("like").build())
+                    .startTime(T0)
+                    .endTime(T0.plusSeconds(180))
+                    .period(60)
+                    .statistics(Statistic.AVERAGE, Statistic.SAMPLE_COUNT, Statistic.MAXIMUM));
+    assertThat(response.label()).isEqualTo("Latency");
+    var points =
+        response.datapoints().stream()
+            .sorted(java.util.Comparator.comparing(Datapoint::timestamp))
+            .toList();
+    assertThat(points)
+        .extracting(Datapoint::timestamp)
+        .containsExactly(T0, T0.plusSeconds(60), T0.plusSeconds(120));
+    assertThat(points).extracting(Datapoint::average).containsExactly(0.505, 2.0, 3.0);
+    assertThat(points).extracting(Datapoint::sampleCount).containsExactly(100.0, 1.0, 1.0);
+    assertThat(points.getFirst().maximum()).isEqualTo(1.0);
+
+    var percentiles =
+        aws.cloudWatch.getMetricStatistics(
+            b ->
+                b.namespace("Shop")
+                    .metricName("Latency")
+                    .dimensions(Dimension.builder().name("Service").value("like").build())
+                    .startTime(T0)
+                    .endTime(T0.plusSeconds(60))
+                    .period(60)
+                    .extendedStatistics("p95"));
+    assertThat(percentiles.datapoints())
+        .singleElement()
+        .satisfies(d -> assertThat(d.extendedStatistics()).containsEntry("p95", 0.95));
+
+    assertThatThrownBy(
+            () ->
+                aws.cloudWatch.getMetricStatistics(
+                    b ->
+                        b.namespace("Shop")
+                            .metricName("Latency")
+                            .startTime(T0)
+                            .endTime(T0.plus(Duration.ofDays(2)))
+                            .period(60)
+                            .statistics(Statistic.AVERAGE)))
+        .isInstanceOf(InvalidParameterValueException.class)
+        .hasMessageContaining("exceeds the limit of 1,440");
   }
 
   @Test

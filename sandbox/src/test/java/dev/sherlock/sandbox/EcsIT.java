@@ -80,6 +80,21 @@ class EcsIT {
     assertThat(described.tags()).isEqualTo(request.tags());
   }
 
+  /** ECS answers the lists a registration left out as empty lists (tools read them unchecked). */
+  @Test
+  void aTaskDefinitionWithoutVolumesOrConstraintsHasEmptyListsOfThem() {
+    aws.ecs.registerTaskDefinition(
+        b ->
+            b.family("bare")
+                .containerDefinitions(c -> c.name("app").image("busybox:1").memory(128)));
+    var described = aws.ecs.describeTaskDefinition(b -> b.taskDefinition("bare")).taskDefinition();
+    // hasX() tells a list ECS sent (even empty) from one it left out.
+    assertThat(described.hasVolumes()).isTrue();
+    assertThat(described.volumes()).isEmpty();
+    assertThat(described.hasPlacementConstraints()).isTrue();
+    assertThat(described.placementConstraints()).isEmpty();
+  }
+
   @Test
   void taskDefinitionsAreListedPagedAndDeregistered() {
     for (int i = 0; i < 5; i++) {

@@ -141,7 +141,7 @@ class EventBridgeIT {
                 .eventPattern(
                     """
         {"source": ["aws.ecs"], "detail": {"lastStatus": ["STOPPED"], "stopCode": [{"anything-but": "UserInitiated"}],
-         "containers": {"exitCode": [{"numeric": [">=", 137, "<=", 137]}]}, "group": [{"prefix": "service:"}],
+         "containers": {"exitCode": [{"numeric": ["=", 137]}]}, "group": [{"prefix": "service:"}],
          "stoppedReason": [{"exists": true}]}}"""));
 
     assertThat(
@@ -168,6 +168,15 @@ class EventBridgeIT {
                 aws.events.putRule(
                     b -> b.name("bad").eventPattern("{\"a\": [{\"numeric\": [\"~\", 1]}]}")))
         .isInstanceOf(InvalidEventPatternException.class);
+    // As EventBridge (Event Ruler) refuses it: a range must be one; equality is ["=", 137].
+    assertThatThrownBy(
+            () ->
+                aws.events.putRule(
+                    b ->
+                        b.name("bad")
+                            .eventPattern("{\"a\": [{\"numeric\": [\">=\", 137, \"<=\", 137]}]}")))
+        .isInstanceOf(InvalidEventPatternException.class)
+        .hasMessageContaining("Bottom must be less than top");
   }
 
   @Test

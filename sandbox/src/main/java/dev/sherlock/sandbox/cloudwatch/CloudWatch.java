@@ -10,6 +10,7 @@ import dev.sherlock.sandbox.http.Json;
 import dev.sherlock.sandbox.http.JsonApi;
 import dev.sherlock.sandbox.http.Pagination;
 import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -69,11 +70,15 @@ public final class CloudWatch implements JsonApi {
     };
   }
 
+  /** GetMetricStatistics' limit on the datapoints one request may ask for. */
+  private static final long MAX_STATISTICS_DATAPOINTS = 1440;
+
   @Override
   public JsonNode handle(String operation, JsonNode request) {
     return switch (operation) {
       case "PutMetricData" -> putMetricData(request);
       case "GetMetricData" -> getMetricData(request);
+      case "GetMetricStatistics" -> getMetricStatistics(request);
       case "ListMetrics" -> listMetrics(request);
       default ->
           throw new AwsException(
@@ -228,8 +233,9 @@ public final class CloudWatch implements JsonApi {
 
   private record Bucket(Instant start, double value) {}
 
-  private List<Bucket> buckets(
-      MetricId metric, Instant start, Instant end, long period, String statistic) {
+  /** A metric's datapoints in {@code [start, end)}, by the start of their period, oldest first. */
+  private Map<Long, List<Datapoint>> byPeriod(
+      MetricId metric, Instant start, Instant end, long period) {
     long from = Math.floorDiv(start.getEpochSecond(), period) * period;
     List<Datapoint> points = store.range(metric, Instant.ofEpochSecond(from), end);
     Map<Long, List<Datapoint>> byBucket = new TreeMap<>();
@@ -240,6 +246,12 @@ public final class CloudWatch implements JsonApi {
               b -> new ArrayList<>())
           .add(p);
     }
+    return byBucket;
+  }
+
+  private List<Bucket> buckets(
+      MetricId metric, Instant start, Instant end, long period, String statistic) {
+    Map<Long, List<Datapoint>> byBucket = byPeriod(metric, start, end, period);
     List<Bucket> buckets = new ArrayList<>();
     byBucket.forEach(
         (bucketStart, data) -> {
@@ -249,6 +261,71 @@ public final class CloudWatch implements JsonApi {
           }
         });
     return buckets;
+  }
+
+  /**
+   * The older read, which the AWS CLI's {@code get-metric-statistics} makes: one metric, the
+   * statistics and percentiles asked for, per period, at most 1,440 datapoints.
+   */
+  private JsonNode getMetricStatistics(JsonNode request) {
+    MetricId metric =
+        new MetricId(
+            required(request, "Namespace"),
+            required(request, "MetricName"),
+            dimensions(request.path("Dimensions")));
+    Instant start = Json.instant(requiredNode(request, "StartTime"));
+    Instant end = Json.instant(requiredNode(request, "EndTime"));
+    if (!start.isBefore(end)) {
+      throw invalid("The parameter StartTime must be less than the parameter EndTime.");
+    }
+    long period = request.path("Period").asLong(0);
+    if (period < 1 || (period >= 60 && period % 60 != 0) || (period < 60 && 60 % period != 0)) {
+      throw invalid("The parameter Period must be 1, 5, 10, 20, 30, 60, or any multiple of 60.");
+    }
+    List<String> statistics = Json.texts(request, "Statistics");
+    List<String> extended = Json.texts(request, "ExtendedStatistics");
+    if (statistics.isEmpty() == extended.isEmpty()) {
+      throw new AwsException(
+          "InvalidParameterCombination",
+          400,
+          "Must specify either Statistics or ExtendedStatistics, but not both.");
+    }
+    for (String statistic : statistics) {
+      if (!Statistics.isValid(statistic) || statistic.startsWith("p")) {
+        throw invalid("The value %s for parameter Statistics is invalid.".formatted(statistic));
+      }
+    }
+    for (String percentile : extended) {
+      if (!percentile.startsWith("p") || !Statistics.isValid(percentile)) {
+        throw invalid(
+            "The value %s for parameter ExtendedStatistics is invalid.".formatted(percentile));
+      }
+    }
+    long requested = (Duration.between(start, end).getSeconds() + period - 1) / period;
+    if (requested > MAX_STATISTICS_DATAPOINTS) {
+      throw invalid(
+          "You have requested up to %d datapoints, which exceeds the limit of 1,440. You may reduce the datapoints requested by increasing Period, or decreasing the time range."
+              .formatted(requested));
+    }
+    ObjectNode response = Json.object().put("Label", metric.name());
+    ArrayNode datapoints = response.putArray("Datapoints");
+    byPeriod(metric, start, end, period)
+        .forEach(
+            (bucketStart, data) -> {
+              ObjectNode point = datapoints.addObject();
+              point.set("Timestamp", Json.epochSeconds(Instant.ofEpochSecond(bucketStart)));
+              for (String statistic : statistics) {
+                Statistics.of(statistic, data).ifPresent(v -> point.put(statistic, v));
+              }
+              if (!extended.isEmpty()) {
+                ObjectNode percentiles = point.putObject("ExtendedStatistics");
+                for (String percentile : extended) {
+                  Statistics.of(percentile, data).ifPresent(v -> percentiles.put(percentile, v));
+                }
+              }
+              point.put("Unit", data.getFirst().unit().orElse("None"));
+            });
+    return response;
   }
 
   private JsonNode listMetrics(JsonNode request) {

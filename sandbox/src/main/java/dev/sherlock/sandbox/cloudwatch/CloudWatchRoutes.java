@@ -34,6 +34,9 @@ public final class CloudWatchRoutes {
   private static final Set<String> TIMESTAMPS =
       Set.of("Timestamps", "Timestamp", "StartTime", "EndTime");
 
+  /** Members that are maps, which the query protocol writes as {@code entry/key/value}. */
+  private static final Set<String> MAPS = Set.of("ExtendedStatistics");
+
   private CloudWatchRoutes() {}
 
   /** Smithy RPC v2 CBOR. */
@@ -171,7 +174,21 @@ public final class CloudWatchRoutes {
       for (Iterator<Map.Entry<String, JsonNode>> it = node.fields(); it.hasNext(); ) {
         var field = it.next();
         xml.append('<').append(field.getKey()).append('>');
-        members(field.getValue(), xml, TIMESTAMPS.contains(field.getKey()));
+        if (MAPS.contains(field.getKey())) {
+          // A map: the query protocol writes each pair as an entry.
+          field
+              .getValue()
+              .fields()
+              .forEachRemaining(
+                  e ->
+                      xml.append("<entry><key>")
+                          .append(escape(e.getKey()))
+                          .append("</key><value>")
+                          .append(escape(e.getValue().asText()))
+                          .append("</value></entry>"));
+        } else {
+          members(field.getValue(), xml, TIMESTAMPS.contains(field.getKey()));
+        }
         xml.append("</").append(field.getKey()).append('>');
       }
     } else if (node.isArray()) {

@@ -103,6 +103,12 @@ final class TaskDefinitionStore {
     if (!definition.has("networkMode")) {
       definition.put("networkMode", "bridge");
     }
+    // ECS answers these lists even when empty; tools (fabfuel/ecs-deploy) read them unchecked.
+    for (String list : List.of("volumes", "placementConstraints")) {
+      if (!definition.path(list).isArray()) {
+        definition.set(list, Json.array());
+      }
+    }
     definition.set("compatibilities", Json.arrayOf(List.of("EC2", "FARGATE")));
     definition.set("requiresAttributes", Json.array());
     definition.set("registeredAt", Json.epochSeconds(now));
