@@ -11,8 +11,6 @@ import java.util.regex.Pattern;
 final class ImagePullRule implements DiagnosisRule {
   private static final Pattern PULL = Pattern.compile("CannotPullContainerError|pull image");
 
-  private record Kind(Pattern pattern, String title, String nextStep) {}
-
   private static final List<Kind> KINDS =
       List.of(
           new Kind(
@@ -46,11 +44,11 @@ final class ImagePullRule implements DiagnosisRule {
     Cause.Support support =
         new Cause.Support(
             "stoppedTasks", "task %s: %s".formatted(failed.get().task(), reason.strip()));
-    for (Kind kind : KINDS) {
-      if (kind.pattern().matcher(reason).find()) {
-        return Optional.of(
-            new Cause("image-pull", kind.title(), 0.9, List.of(support), kind.nextStep()));
-      }
+    Optional<Kind> kind = Kind.first(KINDS, reason);
+    if (kind.isPresent()) {
+      return Optional.of(
+          new Cause(
+              "image-pull", kind.get().title(), 0.9, List.of(support), kind.get().nextStep()));
     }
     return Optional.of(
         new Cause(

@@ -6,8 +6,6 @@ import java.util.regex.Pattern;
 
 /** ECS cannot place the service's tasks: no capacity, no ENI or address, or a constraint. */
 final class PlacementRule implements DiagnosisRule {
-  private record Kind(Pattern pattern, String title, String nextStep) {}
-
   private static final List<Kind> KINDS =
       List.of(
           new Kind(
@@ -41,10 +39,10 @@ final class PlacementRule implements DiagnosisRule {
       return Optional.empty();
     }
     List<Cause.Support> support = List.of(new Cause.Support("serviceEvents", failure.get()));
-    for (Kind kind : KINDS) {
-      if (kind.pattern().matcher(failure.get()).find()) {
-        return Optional.of(new Cause("placement", kind.title(), 0.8, support, kind.nextStep()));
-      }
+    Optional<Kind> kind = Kind.first(KINDS, failure.get());
+    if (kind.isPresent()) {
+      return Optional.of(
+          new Cause("placement", kind.get().title(), 0.8, support, kind.get().nextStep()));
     }
     return Optional.of(
         new Cause(
