@@ -365,12 +365,12 @@ public final class Controller implements AutoCloseable {
     return queue.depth();
   }
 
-  /** When the last resync succeeded: ECS answered for every selected cluster. */
   /** No reconcile runs or is due now (see {@link WorkQueue#settled}). */
   public boolean settled() {
     return queue.settled();
   }
 
+  /** When the last resync succeeded: ECS answered for every selected cluster. */
   public Optional<Instant> lastResync() {
     return lastResync;
   }

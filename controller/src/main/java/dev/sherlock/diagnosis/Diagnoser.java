@@ -89,7 +89,13 @@ public final class Diagnoser {
             ecs.taskDefinition(arn.get()).taskDefinition().containerDefinitions();
         for (ContainerDefinition c : containers) {
           Map<String, String> variables = new LinkedHashMap<>();
-          c.environment().forEach(kv -> variables.put(kv.name(), kv.value()));
+          c.environment()
+              .forEach(
+                  kv -> {
+                    if (kv.name() != null) {
+                      variables.put(kv.name(), kv.value() == null ? "" : kv.value());
+                    }
+                  });
           environment.put(c.name(), variables);
         }
         main = containers.stream().findFirst().map(ContainerDefinition::name);

@@ -15,6 +15,10 @@ final class FaultInjectionRule implements DiagnosisRule {
       Pattern.compile(
           "(?i)chaos|fault.?inject|inject.?fault|failure.?inject|simulate.?(fail|error|latency)");
   private static final Pattern ON = Pattern.compile("(?i)on|true|1|yes|enabled?");
+
+  /** Names that switch it off when true: {@code CHAOS_DISABLED}, {@code NO_FAULT_INJECTION}. */
+  private static final Pattern NEGATED = Pattern.compile("(?i)disable|(^|_)no_|skip|(^|_)off");
+
   private static final Pattern ACTING = Pattern.compile("(?i)chaos|injected|fault injection");
 
   @Override
@@ -23,8 +27,11 @@ final class FaultInjectionRule implements DiagnosisRule {
     String flag = null;
     for (var container : evidence.environment().entrySet()) {
       for (Map.Entry<String, String> variable : container.getValue().entrySet()) {
-        if (SWITCH.matcher(variable.getKey()).find()
-            && ON.matcher(variable.getValue().strip()).matches()) {
+        String value = variable.getValue() == null ? "" : variable.getValue().strip();
+        if (variable.getKey() != null
+            && SWITCH.matcher(variable.getKey()).find()
+            && !NEGATED.matcher(variable.getKey()).find()
+            && ON.matcher(value).matches()) {
           String setting = "%s=%s".formatted(variable.getKey(), variable.getValue());
           flag = flag == null ? setting : flag;
           support.add(

@@ -14,15 +14,27 @@ final class OomKillRule implements DiagnosisRule {
   private static final Pattern OOM = Pattern.compile("OutOfMemory|out of memory|\\bOOM");
   private static final int SIGKILL = 137;
 
+  /** ECS itself said so: its reason names the OOM. */
+  private static boolean reported(Evidence.StoppedContainer c) {
+    return OOM.matcher(c.reason()).find() || OOM.matcher(c.stoppedReason()).find();
+  }
+
+  /**
+   * Stopped by a deployment, a scale-in or a person: a 137 is then the SIGKILL after the stop
+   * timeout, not the kernel's OOM killer.
+   */
+  private static boolean stoppedOnPurpose(Evidence.StoppedContainer c) {
+    return c.stopCode().equals("ServiceSchedulerInitiated")
+        || c.stopCode().equals("UserInitiated")
+        || c.stopCode().equals("SpotInterruption")
+        || c.stopCode().equals("TerminationNotice");
+  }
+
   @Override
   public Optional<Cause> examine(Evidence evidence) {
     List<Evidence.StoppedContainer> killed =
         evidence.stoppedContainers().stream()
-            .filter(
-                c ->
-                    c.exitCode().orElse(0) == SIGKILL
-                        || OOM.matcher(c.reason()).find()
-                        || OOM.matcher(c.stoppedReason()).find())
+            .filter(c -> reported(c) || (c.exitCode().orElse(0) == SIGKILL && !stoppedOnPurpose(c)))
             .toList();
     if (killed.isEmpty()) {
       return Optional.empty();
@@ -40,7 +52,7 @@ final class OomKillRule implements DiagnosisRule {
                       c.exitCode().map(String::valueOf).orElse("(no code)"),
                       c.reason().isEmpty() ? c.stoppedReason() : c.reason())));
     }
-    if (killed.stream().anyMatch(c -> OOM.matcher(c.reason() + c.stoppedReason()).find())) {
+    if (killed.stream().anyMatch(OomKillRule::reported)) {
       confidence += 0.3;
     }
     List<Evidence.LogLine> lines = evidence.logLines(OOM);

@@ -42,6 +42,8 @@ import software.amazon.awssdk.services.ecs.model.Task;
  */
 @Singleton
 public final class SnapshotTaker {
+  private static final org.slf4j.Logger LOG =
+      org.slf4j.LoggerFactory.getLogger(SnapshotTaker.class);
   private static final int MAX_TASKS = 10;
   private static final int MAX_LOG_TASKS = 5;
   private static final int DEFAULT_LINES = 100;
@@ -56,6 +58,8 @@ public final class SnapshotTaker {
   private final Clock clock;
   private final int maxBytes;
   private final Diagnoser diagnoser;
+  private final java.util.concurrent.atomic.AtomicInteger inFlight =
+      new java.util.concurrent.atomic.AtomicInteger();
 
   public SnapshotTaker(
       EcsGateway ecs,
@@ -84,10 +88,24 @@ public final class SnapshotTaker {
         .filter(Action.CaptureSnapshot.class::isInstance)
         .map(Action.CaptureSnapshot.class::cast)
         .forEach(
-            action ->
-                Thread.ofVirtual()
-                    .name("sherlock-snapshot-" + session.id())
-                    .start(() -> capture(session, action)));
+            action -> {
+              inFlight.incrementAndGet();
+              Thread.ofVirtual()
+                  .name("sherlock-snapshot-" + session.id())
+                  .start(
+                      () -> {
+                        try {
+                          capture(session, action);
+                        } finally {
+                          inFlight.decrementAndGet();
+                        }
+                      });
+            });
+  }
+
+  /** Whether no snapshot is being taken: a rehearsal moves time on only then. */
+  public boolean idle() {
+    return inFlight.get() == 0;
   }
 
   public ObjectNode capture(Session session, Action.CaptureSnapshot action) {
@@ -155,7 +173,12 @@ public final class SnapshotTaker {
                 String.join(", ", action.include()),
                 failed == 0 ? "" : " (%d part%s failed)".formatted(failed, failed == 1 ? "" : "s")),
         evidence);
-    diagnoser.diagnose(session, evidence);
+    try {
+      diagnoser.diagnose(session, evidence);
+    } catch (RuntimeException e) {
+      // The snapshot is recorded; a rule's defect costs the diagnosis, never the evidence.
+      LOG.warn("diagnosing the snapshot of {} failed: {}", session.serviceName(), e.toString());
+    }
     return evidence;
   }
 

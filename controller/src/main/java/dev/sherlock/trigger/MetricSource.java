@@ -158,7 +158,7 @@ public final class MetricSource {
     for (Watch w : watches) {
       MetricDataResult result = results.get(w.id());
       if (result != null) {
-        record(w, result);
+        record(w, result, now);
       }
       String key = w.policy().name() + "|" + w.service().serviceArn() + "|" + w.trigger();
       Optional<String> breach =
@@ -171,17 +171,32 @@ public final class MetricSource {
     }
   }
 
-  private void record(Watch w, MetricDataResult result) {
+  /**
+   * Records the complete periods of what was read: the one still running would be recorded with a
+   * value it does not keep.
+   */
+  private void record(Watch w, MetricDataResult result, Instant now) {
+    if (!recorder.recording()) {
+      return;
+    }
     Map<String, String> dimensions = new TreeMap<>();
     w.dimensions().forEach(d -> dimensions.put(d.name(), d.value()));
+    List<Instant> times = new ArrayList<>();
+    List<Double> values = new ArrayList<>();
+    for (int i = 0; i < result.timestamps().size(); i++) {
+      if (!result.timestamps().get(i).plus(w.period()).isAfter(now)) {
+        times.add(result.timestamps().get(i));
+        values.add(result.values().get(i));
+      }
+    }
     recorder.metric(
         w.trigger().namespace(),
         w.trigger().name(),
         dimensions,
         w.trigger().statistic().orElse(Trigger.Metric.DEFAULT_STATISTIC),
         w.period().toSeconds(),
-        result.timestamps(),
-        result.values());
+        times,
+        values);
   }
 
   /** How far back a trigger must look: its baseline window, or its breach window, plus a period. */

@@ -51,6 +51,7 @@ class DiagnosisRulesTest {
     assertThat(cause.nextStep()).contains("turn CHAOSMODE off");
 
     assertThat(Diagnoser.causes(evidence(acting, Map.of("CHAOSMODE", "off")))).isEmpty();
+    assertThat(Diagnoser.causes(evidence(QUIET, Map.of("CHAOS_DISABLED", "true")))).isEmpty();
   }
 
   @Test
@@ -71,6 +72,12 @@ class DiagnosisRulesTest {
         .extracting(Cause.Support::part)
         .containsExactly("stoppedTasks", "logs");
     assertThat(cause.nextStep()).contains("raise like-service's memory limit");
+
+    // Killed at the stop timeout of a deployment: a 137 that is no OOM.
+    String stoppedByTheScheduler =
+        stopped(
+            "ServiceSchedulerInitiated", "Task stopped by the deployment", "like-service", 137, "");
+    assertThat(Diagnoser.causes(evidence(stoppedByTheScheduler, Map.of()))).isEmpty();
   }
 
   @Test

@@ -107,6 +107,23 @@ class PolicyTestIT {
           expect:
             - noSession: {policy: oom-snapshots, service: like-service}
         """);
+    Path endless = dir.resolve("tests/endless.yaml");
+    Files.writeString(
+        endless,
+        """
+        apiVersion: sherlock.dev/v1alpha1
+        kind: PolicyTest
+        metadata: {name: endless}
+        spec:
+          duration: 10m
+          timeline:
+            - at: 1m
+              metric: {namespace: AWS/ECS, name: CPUUtilization, value: 99, every: 0s, for: 5m}
+            - at: 20m
+              recover: {service: like-service}
+          expect:
+            - noSession: {policy: oom-snapshot, service: like-service}
+        """);
     Launcher.Exit exit =
         SHERLOCK.run(
             "test",
@@ -120,6 +137,14 @@ class PolicyTestIT {
             l ->
                 l.startsWith(unknown + ":7:27: error: ")
                     && l.contains("no policy or session 'oom-snapshots'"))
+        .anyMatch(
+            l ->
+                l.startsWith(endless + ":8:76: error: ")
+                    && l.contains("metric.every: must be more than 0s"))
+        .anyMatch(
+            l ->
+                l.startsWith(endless + ":9:11: error: ")
+                    && l.contains("20m is after the scenario's end (duration 10m)"))
         .noneMatch(l -> l.contains("Exception"));
     assertThat(exit.out()).isEmpty();
   }

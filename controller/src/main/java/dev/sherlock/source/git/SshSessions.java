@@ -34,8 +34,10 @@ final class SshSessions implements AutoCloseable {
    */
   SshSessions(String privateKey, String knownHosts) {
     List<KeyPair> keys = keys(privateKey);
+    Path created = null;
     try {
-      home = Files.createTempDirectory("sherlock-ssh");
+      created = Files.createTempDirectory("sherlock-ssh");
+      home = created;
       Path ssh = Files.createDirectories(home.resolve(".ssh"));
       Path hosts = Files.writeString(ssh.resolve("known_hosts"), knownHosts + "\n");
       Path config =
@@ -52,7 +54,8 @@ final class SshSessions implements AutoCloseable {
               .setPreferredAuthentications("publickey")
               .build(null);
     } catch (IOException e) {
-      throw new GitPolicyRepository.GitException("cannot set up ssh: " + e.getMessage());
+      delete(created);
+      throw new UserError("cannot set up ssh for the policy remote: " + e.getMessage());
     }
   }
 
@@ -90,7 +93,14 @@ final class SshSessions implements AutoCloseable {
   @Override
   public void close() {
     factory.close();
-    try (var files = Files.walk(home)) {
+    delete(home);
+  }
+
+  private static void delete(Path dir) {
+    if (dir == null) {
+      return;
+    }
+    try (var files = Files.walk(dir)) {
       files.sorted(Comparator.reverseOrder()).map(Path::toFile).forEach(File::delete);
     } catch (IOException e) {
       // known_hosts and a config left in a temporary directory hold nothing secret

@@ -13,6 +13,7 @@ import dev.sherlock.sandbox.Sandbox;
 import dev.sherlock.sandbox.workload.Scenario;
 import dev.sherlock.session.Session;
 import dev.sherlock.session.Sessions;
+import dev.sherlock.snapshot.SnapshotTaker;
 import dev.sherlock.source.PolicySource;
 import dev.sherlock.workbench.OnTheSandbox;
 import dev.sherlock.workbench.policytest.PolicyTest.Happening;
@@ -63,6 +64,7 @@ public final class Rehearsal implements AutoCloseable {
   private final Path data;
   private final ApplicationContext context;
   private final Controller controller;
+  private final SnapshotTaker snapshots;
   private final EcsClient ecs;
   private final SqsClient sqs;
   private final String queueUrl;
@@ -103,6 +105,7 @@ public final class Rehearsal implements AutoCloseable {
       queueArn = installed.queueArn();
       context.getBean(Findings.class).listen(findings::add);
       controller = context.getBean(Controller.class);
+      snapshots = context.getBean(SnapshotTaker.class);
       controller.start();
       long deadline = System.nanoTime() + READY_AT_MOST.toNanos();
       while (!controller.progress().ready()) {
@@ -186,7 +189,7 @@ public final class Rehearsal implements AutoCloseable {
     List<PolicyTest.Step> steps = new ArrayList<>();
     for (PolicyTest.Step step : timeline) {
       if (step.what() instanceof Happening.Metric m && m.length().isPresent()) {
-        Duration every = m.every().orElse(Duration.ofMinutes(1));
+        Duration every = m.every().filter(Duration::isPositive).orElse(Duration.ofMinutes(1));
         for (Duration t = Duration.ZERO; t.compareTo(m.length().get()) < 0; t = t.plus(every)) {
           steps.add(
               new PolicyTest.Step(
@@ -346,7 +349,11 @@ public final class Rehearsal implements AutoCloseable {
     long deadline = began + SETTLE_AT_MOST.toNanos();
     while (System.nanoTime() < deadline) {
       boolean waited = System.nanoTime() - began >= atLeast.toNanos();
-      if (waited && sandbox.eventDelivery().idle() && queueEmpty() && controller.settled()) {
+      if (waited
+          && sandbox.eventDelivery().idle()
+          && queueEmpty()
+          && controller.settled()
+          && snapshots.idle()) {
         return;
       }
       pause(Duration.ofMillis(5));

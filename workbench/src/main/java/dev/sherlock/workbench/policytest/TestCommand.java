@@ -66,12 +66,7 @@ public final class TestCommand implements Callable<Integer> {
   public Integer call() throws IOException {
     PrintWriter out = spec.commandLine().getOut();
     PrintWriter err = spec.commandLine().getErr();
-    Path policies =
-        policiesOption.orElseGet(
-            () -> {
-              Path parent = paths.getFirst().toAbsolutePath().normalize().getParent();
-              return parent == null ? Path.of(".") : parent;
-            });
+    Path policies = policiesOption.orElseGet(this::defaultPolicies);
     PolicyTestLoader.Loaded loaded = new PolicyTestLoader().load(paths);
     PolicySet set = new PolicyLoader().load(List.of(policies));
     List<Diagnostic> problems = new ArrayList<>(loaded.problems());
@@ -109,6 +104,17 @@ public final class TestCommand implements Callable<Integer> {
     return report.passed() ? 0 : 1;
   }
 
+  /**
+   * The directory above the tests': {@code policies/} for {@code policies/tests} and for {@code
+   * policies/tests/oom.yaml} alike.
+   */
+  private Path defaultPolicies() {
+    Path first = paths.getFirst().toAbsolutePath().normalize();
+    Path tests = Files.isDirectory(first) ? first : first.getParent();
+    Path above = tests == null ? null : tests.getParent();
+    return above == null ? Path.of(".") : above;
+  }
+
   private static List<Verdicts.Verdict> run(PolicyTest test, PolicySet set) throws IOException {
     Path dir = Files.createTempDirectory("sherlock-test-policies");
     try {
@@ -127,19 +133,7 @@ public final class TestCommand implements Callable<Integer> {
             .judge();
       }
     } catch (RuntimeException e) {
-      String reason = "the scenario could not run: " + UserError.oneLine(e);
-      return test.spec().expect().stream()
-          .map(
-              x ->
-                  new Verdicts.Verdict(
-                      test.name(),
-                      test.file(),
-                      x.policyName(),
-                      x.serviceName(),
-                      x.getClass().getSimpleName(),
-                      false,
-                      reason))
-          .toList();
+      return Verdicts.allFailed(test, "the scenario could not run: " + UserError.oneLine(e));
     } finally {
       try (var files = Files.walk(dir)) {
         files.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
@@ -203,6 +197,27 @@ public final class TestCommand implements Callable<Integer> {
                 SourceMap.child("/spec/expect", i) + "/" + key + "/policy",
                 policy.get(),
                 policies));
+      }
+    }
+    for (int i = 0; i < test.spec().timeline().size(); i++) {
+      PolicyTest.Step step = test.spec().timeline().get(i);
+      String pointer = SourceMap.child("/spec/timeline", i);
+      if (step.at().compareTo(test.duration()) > 0) {
+        problems.add(
+            Diagnostic.at(
+                file,
+                loaded.source().positions().value(pointer + "/at"),
+                "spec.timeline[%d].at: %s is after the scenario's end (duration %s)"
+                    .formatted(i, Durations.format(step.at()), Durations.format(test.duration()))));
+      }
+      if (step.what() instanceof Happening.Metric m
+          && m.every().isPresent()
+          && !m.every().get().isPositive()) {
+        problems.add(
+            Diagnostic.at(
+                file,
+                loaded.source().positions().value(pointer + "/metric/every"),
+                "spec.timeline[%d].metric.every: must be more than 0s".formatted(i)));
       }
     }
     if (test.duration().compareTo(LONGEST) > 0) {

@@ -46,6 +46,18 @@ final class Verdicts {
     this.runningRevision = runningRevision;
   }
 
+  /** How a report names an expectation: its kind, and for findings and snapshots what of. */
+  static String label(Expectation e) {
+    return switch (e) {
+      case Expectation.SessionOpened s -> "sessionOpened";
+      case Expectation.NoSession n -> "noSession";
+      case Expectation.Suppressed s -> "suppressed";
+      case Expectation.Reverted r -> "reverted";
+      case Expectation.FindingPresent f -> "finding " + f.kind();
+      case Expectation.SnapshotHolds s -> "snapshot " + s.part();
+    };
+  }
+
   List<Verdict> judge() {
     return test.spec().expect().stream().map(this::judge).toList();
   }
@@ -108,44 +120,55 @@ final class Verdicts {
                   : "no session opened: the policy's trigger never fired in %s"
                       .formatted(Durations.format(test.duration())));
     }
-    Finding f = opened.get();
+    // Any session of the policy on the service that meets every condition will do; when none
+    // does, the first one's shortfall is the reason.
+    List<Finding> sessions =
+        of(FindingKind.SessionOpened, s.policyName(), s.serviceName()).toList();
+    Optional<String> firstProblem = Optional.empty();
+    for (Finding f : sessions) {
+      Optional<String> problem = shortfall(s, f);
+      if (problem.isEmpty()) {
+        return pass(s, name, "opened at " + at(f));
+      }
+      firstProblem = firstProblem.or(() -> problem);
+    }
+    return fail(s, name, firstProblem.orElseThrow());
+  }
+
+  /** What keeps one opened session from meeting the expectation, if anything. */
+  private Optional<String> shortfall(Expectation.SessionOpened s, Finding f) {
     Duration when = since(f);
     if (s.within().isPresent() && when.compareTo(s.within().get()) > 0) {
-      return fail(
-          s,
-          name,
+      return Optional.of(
           "opened at %s, later than within %s"
               .formatted(at(f), Durations.format(s.within().get())));
     }
     if (s.after().isPresent() && when.compareTo(s.after().get()) < 0) {
-      return fail(
-          s,
-          name,
+      return Optional.of(
           "opened at %s, earlier than after %s"
               .formatted(at(f), Durations.format(s.after().get())));
     }
-    if (!s.diff().isEmpty()) {
-      String session = f.session().orElse("");
-      Optional<Finding> applied =
-          findings.stream()
-              .filter(a -> a.kind() == FindingKind.ActionApplied)
-              .filter(a -> a.evidence().path("sessions").toString().contains("\"" + session + "\""))
-              .findFirst();
-      if (applied.isEmpty()) {
-        return fail(s, name, "opened at %s, but no change was deployed for it".formatted(at(f)));
-      }
-      String change = text(applied.get());
-      for (String line : s.diff()) {
-        if (!contains(change, line)) {
-          return fail(
-              s,
-              name,
-              "opened at %s, but its change lacks \"%s\": %s"
-                  .formatted(at(f), line, applied.get().summary()));
-        }
+    if (s.diff().isEmpty()) {
+      return Optional.empty();
+    }
+    String session = f.session().orElse("");
+    Optional<Finding> applied =
+        findings.stream()
+            .filter(a -> a.kind() == FindingKind.ActionApplied)
+            .filter(a -> a.evidence().path("sessions").toString().contains("\"" + session + "\""))
+            .findFirst();
+    if (applied.isEmpty()) {
+      return Optional.of("opened at %s, but no change was deployed for it".formatted(at(f)));
+    }
+    String change = text(applied.get());
+    for (String line : s.diff()) {
+      if (!contains(change, line)) {
+        return Optional.of(
+            "opened at %s, but its change lacks \"%s\": %s"
+                .formatted(at(f), line, applied.get().summary()));
       }
     }
-    return pass(s, name, "opened at " + at(f));
+    return Optional.empty();
   }
 
   private Verdict reverted(Expectation.Reverted r) {
@@ -207,7 +230,9 @@ final class Verdicts {
     }
     for (Finding f : snapshots) {
       var part = f.evidence().path("parts").path(s.part());
-      if (contains(part.toString(), s.contains())) {
+      StringBuilder text = new StringBuilder();
+      values(part, text);
+      if (contains(text.toString(), s.contains())) {
         return pass(s, name, "snapshot at %s has \"%s\"".formatted(at(f), s.contains()));
       }
     }
@@ -242,8 +267,19 @@ final class Verdicts {
     return d.isNegative() ? "the start" : Durations.format(d.withNanos(0));
   }
 
+  /** A finding as a person reads it: its summary and every text and number of its evidence. */
   private static String text(Finding f) {
-    return f.summary() + " " + f.evidence();
+    StringBuilder text = new StringBuilder(f.summary());
+    values(f.evidence(), text);
+    return text.toString();
+  }
+
+  private static void values(com.fasterxml.jackson.databind.JsonNode node, StringBuilder text) {
+    if (node.isValueNode()) {
+      text.append('\n').append(node.asText());
+    } else {
+      node.forEach(child -> values(child, text));
+    }
   }
 
   private static boolean contains(String haystack, String needle) {
@@ -261,5 +297,21 @@ final class Verdicts {
   private Verdict verdict(Expectation e, String expectation, boolean passed, String reason) {
     return new Verdict(
         test.name(), test.file(), e.policyName(), e.serviceName(), expectation, passed, reason);
+  }
+
+  /** Every expectation failed for one reason (the scenario could not run). */
+  static List<Verdict> allFailed(PolicyTest test, String reason) {
+    return test.spec().expect().stream()
+        .map(
+            e ->
+                new Verdict(
+                    test.name(),
+                    test.file(),
+                    e.policyName(),
+                    e.serviceName(),
+                    label(e),
+                    false,
+                    reason))
+        .toList();
   }
 }

@@ -77,7 +77,9 @@ public record Recording(Instant started, List<Event> events, List<Datapoint> dat
       }
       Builder builder = new Builder(file);
       String stripped = first.stripLeading();
-      if (stripped.startsWith("[") || (stripped.startsWith("{") && !isOneLineObject(first))) {
+      if (stripped.startsWith("[")
+          || (stripped.startsWith("{") && !isOneLineObject(first))
+          || isSqsOutput(first)) {
         JsonNode whole;
         try {
           whole = MAPPER.readTree(file.toFile());
@@ -105,6 +107,15 @@ public record Recording(Instant started, List<Event> events, List<Datapoint> dat
     } catch (IOException e) {
       throw new ReadException(
           "%s:1: error: cannot read: %s".formatted(file, dev.sherlock.UserError.oneLine(e)));
+    }
+  }
+
+  /** {@code aws sqs receive-message} output made compact (jq -c): one line, not JSON lines. */
+  private static boolean isSqsOutput(String line) {
+    try {
+      return MAPPER.readTree(line).path("Messages").isArray();
+    } catch (IOException e) {
+      return false;
     }
   }
 

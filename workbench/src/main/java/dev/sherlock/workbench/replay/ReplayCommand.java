@@ -4,7 +4,6 @@ import com.fasterxml.jackson.databind.json.JsonMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.sherlock.UserError;
 import dev.sherlock.cli.OutputFormat;
 import dev.sherlock.finding.Finding;
 import dev.sherlock.finding.FindingKind;
@@ -99,13 +98,14 @@ public final class ReplayCommand implements Callable<Integer> {
     try {
       tail = after.map(Durations::parse).orElseGet(() -> longestSession(set).plusMinutes(5));
     } catch (IllegalArgumentException e) {
-      throw new UserError("--after: " + e.getMessage());
+      return unusable(err, "--after: " + e.getMessage());
     }
     Duration length = Duration.between(recording.started(), recording.end()).plus(tail);
     if (length.compareTo(LONGEST) > 0) {
-      throw new UserError(
+      return unusable(
+          err,
           "the replay would run %s of ECS; at most 24h (a shorter --after, or a shorter recording)"
-              .formatted(Durations.format(length)));
+              .formatted(Durations.format(length.withNanos(0))));
     }
     if (output == OutputFormat.text) {
       out.printf(
@@ -145,6 +145,12 @@ public final class ReplayCommand implements Callable<Integer> {
     }
     out.flush();
     return 0;
+  }
+
+  private static int unusable(PrintWriter err, String why) {
+    err.println("sherlock replay: error: " + why);
+    err.flush();
+    return 2;
   }
 
   private static Duration longestSession(PolicySet set) {

@@ -52,7 +52,8 @@ class RecordingTest {
     Recording array = Recording.read(write("[\n" + EVENT + "\n]"));
     String body = EVENT.replace("\"", "\\\"");
     Recording sqs = Recording.read(write("{\n \"Messages\": [{\"Body\": \"" + body + "\"}]\n}"));
-    for (Recording r : new Recording[] {lines, array, sqs}) {
+    Recording compact = Recording.read(write("{\"Messages\": [{\"Body\": \"" + body + "\"}]}\n"));
+    for (Recording r : new Recording[] {lines, array, sqs, compact}) {
       assertThat(r.events()).singleElement().satisfies(e -> assertThat(e.at()).isEqualTo(time));
       assertThat(r.started()).isEqualTo(time.minusSeconds(60));
     }
