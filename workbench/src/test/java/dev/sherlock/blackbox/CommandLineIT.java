@@ -258,7 +258,7 @@ class CommandLineIT {
         .containsExactlyElementsOf(opened);
     assertThat(replay.outText())
         .contains("3 sessions would have opened:")
-        .containsPattern("\\+\\d\\d:\\d\\d  ActionReverted    like-service back on like-service:1");
+        .containsPattern("\\+[\\d:]+  ActionReverted    like-service back on like-service:1");
   }
 
   /** The (policy, service) of each session a command's output says opened, in order. */
