@@ -481,6 +481,7 @@ public final class ServiceReconciler {
     Set<String> inUse = new HashSet<>();
     inUse.add(service.taskDefinition());
     service.deployments().forEach(d -> inUse.add(d.taskDefinition()));
+    int deregistered = 0;
     for (ManagedRevision revision : sessions.revisionsOf(service.serviceArn())) {
       if (inUse.contains(revision.arn())) {
         continue;
@@ -488,9 +489,50 @@ public final class ServiceReconciler {
       try {
         ecs.deregister(revision.arn());
         sessions.forgetRevision(revision.arn());
+        deregistered++;
       } catch (RuntimeException e) {
         LOG.debug("deregistering {} failed; next reconcile: {}", revision.arn(), e.toString());
       }
+    }
+    if (deregistered > 0 && sessions.activeOn(service.serviceArn()).isEmpty()) {
+      deregisterUnrecorded(service, inUse);
+    }
+  }
+
+  /**
+   * Once a service's last session is undone: deregisters the revisions tagged for its sessions that
+   * no replica recorded. A replica that loses its lease while its RegisterTaskDefinition is already
+   * on the wire (paused, or starved past the lease) registers one that ECS cannot refuse and its
+   * successor cannot know; it is never deployed, and it must not be left behind. One
+   * ListTaskDefinitions per session's end; each revision is described once.
+   */
+  private void deregisterUnrecorded(Service service, Set<String> inUse) {
+    Set<String> ids = new HashSet<>();
+    sessions.ofService(service.serviceArn()).forEach(s -> ids.add(s.id()));
+    String running = service.taskDefinition();
+    String revision = running.substring(running.lastIndexOf('/') + 1);
+    String family = revision.substring(0, revision.lastIndexOf(':'));
+    try {
+      for (String candidate : ecs.newestRevisions(family, 10)) {
+        if (inUse.contains(candidate)) {
+          continue;
+        }
+        DescribeTaskDefinitionResponse described = ecs.taskDefinition(candidate);
+        boolean ours =
+            TaskDefinitionOverlay.tag(described, TaskDefinitionOverlay.TAG_MANAGED).isPresent()
+                && TaskDefinitionOverlay.tag(described, TaskDefinitionOverlay.TAG_SESSION).stream()
+                    .flatMap(t -> java.util.Arrays.stream(t.split(",")))
+                    .anyMatch(ids::contains);
+        if (ours) {
+          ecs.deregister(candidate);
+          LOG.info(
+              "deregistered {}, registered for a session of {} but never recorded",
+              candidate,
+              service.serviceName());
+        }
+      }
+    } catch (RuntimeException e) {
+      LOG.debug("looking for unrecorded revisions of {} failed: {}", family, e.toString());
     }
   }
 

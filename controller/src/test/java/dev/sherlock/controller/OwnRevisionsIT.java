@@ -3,6 +3,7 @@ package dev.sherlock.controller;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.sherlock.finding.FindingKind;
+import dev.sherlock.overlay.TaskDefinitionOverlay;
 import java.nio.file.Path;
 import java.time.Duration;
 import org.junit.jupiter.api.AfterEach;
@@ -100,6 +101,44 @@ class OwnRevisionsIT {
         .as("the service's own revision is never touched")
         .isEqualTo(TaskDefinitionStatus.ACTIVE);
     assertThat(world.sandbox.calls().count("ecs", "DeregisterTaskDefinition", "ok")).isEqualTo(1);
+  }
+
+  /**
+   * A replica that lost its lease with its RegisterTaskDefinition on the wire registers a revision
+   * that nobody records (here: registered late, tagged as Sherlock tags its own). It is never
+   * deployed, and once the session is undone it is deregistered with the rest: nothing is left
+   * behind.
+   */
+  @Test
+  void aRevisionOfItsSessionThatNobodyRecordedIsDeregisteredOnceTheSessionIsUndone() {
+    world.start();
+    oomOnce();
+    world.advanceUntil(
+        Duration.ofSeconds(5),
+        () -> world.runningRevision("like-service").equals("like-service:2"));
+    var own = world.revision("like-service:2");
+    String late =
+        world
+            .ecs
+            .registerTaskDefinition(
+                TaskDefinitionOverlay.asRegistration(own.taskDefinition(), own.tags()).toBuilder()
+                    .tags(own.tags())
+                    .build())
+            .taskDefinition()
+            .taskDefinitionArn();
+    assertThat(late).endsWith("like-service:3");
+
+    world.advanceUntil(
+        Duration.ofMinutes(1),
+        () ->
+            world.runningRevision("like-service").equals("like-service:1")
+                && world.revision("like-service:2").taskDefinition().status()
+                    == TaskDefinitionStatus.INACTIVE
+                && world.revision("like-service:3").taskDefinition().status()
+                    == TaskDefinitionStatus.INACTIVE);
+    assertThat(world.revision("like-service:1").taskDefinition().status())
+        .isEqualTo(TaskDefinitionStatus.ACTIVE);
+    assertThat(world.sandbox.calls().count("ecs", "UpdateService", "ok")).isEqualTo(2);
   }
 
   /**
