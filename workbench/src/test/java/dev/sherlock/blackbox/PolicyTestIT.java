@@ -59,7 +59,7 @@ class PolicyTestIT {
         .containsPattern("sessionOpened +Fail +opened at 1m\\d+s, later than within 30s")
         .containsPattern(
             "snapshot stoppedTasks +Fail +no snapshot's stoppedTasks .*\"no such line\"")
-        .contains("2 of 4 expectations held in 1 test; 2 did not");
+        .contains("3 of 5 expectations held in 1 test; 2 did not");
 
     Launcher.Exit json =
         SHERLOCK.run("test", test.toString(), "--policies", policies, "--output", "json");
@@ -74,7 +74,7 @@ class PolicyTestIT {
     assertThat(junit.code()).isEqualTo(1);
     assertThat(junit.outText())
         .startsWith("<?xml")
-        .contains("<testsuites name=\"sherlock test\" tests=\"4\" failures=\"2\">")
+        .contains("<testsuites name=\"sherlock test\" tests=\"5\" failures=\"2\">")
         .contains("<failure message=\"opened at 1m");
   }
 
@@ -120,7 +120,7 @@ class PolicyTestIT {
             - at: 1m
               metric: {namespace: AWS/ECS, name: CPUUtilization, value: 99, every: 0s, for: 5m}
             - at: 20m
-              recover: {service: like-service}
+              recover: {service: like-servce}
           expect:
             - noSession: {policy: oom-snapshot, service: like-service}
         """);
@@ -145,6 +145,10 @@ class PolicyTestIT {
             l ->
                 l.startsWith(endless + ":9:11: error: ")
                     && l.contains("20m is after the scenario's end (duration 10m)"))
+        .anyMatch(
+            l ->
+                l.startsWith(endless + ":10:26: error: ")
+                    && l.contains("no service like-servce in the world (like-service, monolith)"))
         .noneMatch(l -> l.contains("Exception"));
     assertThat(exit.out()).isEmpty();
   }

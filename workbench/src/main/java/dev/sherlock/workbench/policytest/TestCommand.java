@@ -9,6 +9,7 @@ import dev.sherlock.policy.load.LoadedDocument;
 import dev.sherlock.policy.load.PolicyLoader;
 import dev.sherlock.policy.load.PolicySet;
 import dev.sherlock.policy.load.SourceMap;
+import dev.sherlock.sandbox.MysfitsWorld;
 import dev.sherlock.workbench.policytest.PolicyTest.Expectation;
 import dev.sherlock.workbench.policytest.PolicyTest.Happening;
 import dev.sherlock.workbench.policytest.PolicyTestLoader.LoadedTest;
@@ -202,6 +203,16 @@ public final class TestCommand implements Callable<Integer> {
     for (int i = 0; i < test.spec().timeline().size(); i++) {
       PolicyTest.Step step = test.spec().timeline().get(i);
       String pointer = SourceMap.child("/spec/timeline", i);
+      Optional<String> service = serviceOf(step.what());
+      if (service.isPresent() && !WORLD_SERVICES.contains(service.get())) {
+        String key = happeningKey(root.path("spec").path("timeline").path(i));
+        problems.add(
+            Diagnostic.at(
+                file,
+                loaded.source().positions().value(pointer + "/" + key + "/service"),
+                "spec.timeline[%d].%s.service: no service %s in the world (%s)"
+                    .formatted(i, key, service.get(), String.join(", ", WORLD_SERVICES))));
+      }
       if (step.at().compareTo(test.duration()) > 0) {
         problems.add(
             Diagnostic.at(
@@ -229,6 +240,37 @@ public final class TestCommand implements Callable<Integer> {
                   .formatted(Durations.format(test.duration()))));
     }
     return problems;
+  }
+
+  /** The services of the world a test runs in ({@code mysfits}). */
+  private static final List<String> WORLD_SERVICES =
+      List.of(MysfitsWorld.LIKE_SERVICE, MysfitsWorld.MONOLITH);
+
+  /** The key beside {@code at} in a timeline step: {@code oomKill}, {@code deploy}, ... */
+  private static String happeningKey(JsonNode step) {
+    var names = step.fieldNames();
+    while (names.hasNext()) {
+      String name = names.next();
+      if (!name.equals("at")) {
+        return name;
+      }
+    }
+    return "at";
+  }
+
+  /** The service a happening acts on, if it names one. */
+  private static Optional<String> serviceOf(Happening what) {
+    return switch (what) {
+      case Happening.OomKill o -> Optional.of(o.service());
+      case Happening.CrashLoop c -> Optional.of(c.service());
+      case Happening.CpuSpike c -> Optional.of(c.service());
+      case Happening.LatencySpike l -> Optional.of(l.service());
+      case Happening.Recover r -> Optional.of(r.service());
+      case Happening.Deploy d -> Optional.of(d.service());
+      case Happening.OpenSession o -> Optional.of(o.service());
+      case Happening.Event e -> Optional.empty();
+      case Happening.Metric m -> Optional.empty();
+    };
   }
 
   private static Diagnostic unknown(LoadedTest loaded, String pointer, String name, Path policies) {
