@@ -252,12 +252,18 @@ class CommandLineIT {
     assertThat(replay.code()).as(replay.outText() + replay.errText()).isZero();
     List<String> opened =
         sessions(demo.out(), "SessionOpened +session \\S+ of (\\S+) opened on (\\S+)");
-    assertThat(opened).hasSize(3);
+    // The story's three sessions, in order; the 5xx policy may also fire on the crash loop's
+    // errors, depending on where the demo's minutes fall. Either way replay must agree.
+    assertThat(opened)
+        .containsSubsequence(
+            "like-latency-debug-logs on like-service",
+            "like-cpu-metadata-proxy on like-service",
+            "crashloop-exec on like-service");
     assertThat(sessions(replay.out(), "^  (\\S+) on (\\S+) at \\+"))
         .as(replay.outText())
         .containsExactlyElementsOf(opened);
     assertThat(replay.outText())
-        .contains("3 sessions would have opened:")
+        .contains(opened.size() + " sessions would have opened:")
         .containsPattern("\\+[\\d:]+  ActionReverted    like-service back on like-service:1");
   }
 
