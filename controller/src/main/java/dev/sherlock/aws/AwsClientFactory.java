@@ -26,6 +26,7 @@ import software.amazon.awssdk.services.dynamodb.DynamoDbClientBuilder;
 import software.amazon.awssdk.services.ecs.EcsClient;
 import software.amazon.awssdk.services.eventbridge.EventBridgeClient;
 import software.amazon.awssdk.services.sqs.SqsClient;
+import software.amazon.awssdk.services.xray.XRayClient;
 
 /**
  * The AWS SDK v2 clients, one per service, sharing one HTTP connection pool. Each honours {@code
@@ -96,6 +97,12 @@ public final class AwsClientFactory {
   @Bean(preDestroy = "close")
   CloudWatchLogsClient logs(SdkHttpClient http, AwsCredentialsProvider credentials) {
     return configure(CloudWatchLogsClient.builder(), "logs", http, credentials).build();
+  }
+
+  @Singleton
+  @Bean(preDestroy = "close")
+  XRayClient xray(SdkHttpClient http, AwsCredentialsProvider credentials) {
+    return configure(XRayClient.builder(), "xray", http, credentials).build();
   }
 
   @Singleton

@@ -44,11 +44,21 @@ public final class SherlockConfigFactory {
           Map.entry("events", new SherlockConfig.Budget(50, 20)),
           Map.entry("monitoring", new SherlockConfig.Budget(50, 20)),
           Map.entry("logs", new SherlockConfig.Budget(10, 5)),
+          // X-Ray's trace reads: GetTraceSummaries and BatchGetTraces allow 5 a second each.
+          Map.entry("xray", new SherlockConfig.Budget(5, 2)),
           Map.entry("application-autoscaling", new SherlockConfig.Budget(10, 2)));
 
   /** The AWS services whose endpoint can be set one by one, by their SDK names. */
   public static final List<String> SERVICES =
-      List.of("ecs", "sqs", "events", "monitoring", "logs", "application-autoscaling", "dynamodb");
+      List.of(
+          "ecs",
+          "sqs",
+          "events",
+          "monitoring",
+          "logs",
+          "xray",
+          "application-autoscaling",
+          "dynamodb");
 
   @Singleton
   SherlockConfig sherlockConfig(Environment env) {

@@ -107,7 +107,10 @@ public final class Diagnoser {
     return new Evidence(snapshot, environment, main);
   }
 
-  /** The task definition the newest running (else stopped) task of the snapshot runs. */
+  /**
+   * The task definition the newest running (else stopped) task of the snapshot runs, else the one
+   * the service ran when the snapshot was taken (a snapshot without task parts).
+   */
   private static Optional<String> taskDefinitionOf(JsonNode snapshot) {
     for (String part : List.of("tasks", "stoppedTasks")) {
       for (JsonNode task : snapshot.path("parts").path(part).path("data")) {
@@ -116,7 +119,9 @@ public final class Diagnoser {
         }
       }
     }
-    return Optional.empty();
+    return snapshot.hasNonNull("taskDefinition")
+        ? Optional.of(snapshot.path("taskDefinition").asText())
+        : Optional.empty();
   }
 
   private static ObjectNode json(List<Cause> causes, JsonNode snapshot) {

@@ -97,6 +97,57 @@ public record Evidence(
     return out;
   }
 
+  /**
+   * A slow or failed request from the traces part, reduced to where its time went.
+   *
+   * @param where the longest subsegment's name, e.g. {@code chaos-delay} or {@code DynamoDB}
+   * @param share the part of the request's time it took, 0 to 100
+   */
+  public record SlowRequest(
+      String id,
+      String request,
+      int status,
+      double seconds,
+      String where,
+      double whereSeconds,
+      long share,
+      String cause) {}
+
+  /** The traces part's slowest and failed requests, slowest first. */
+  public List<SlowRequest> slowRequests() {
+    List<SlowRequest> out = new ArrayList<>();
+    JsonNode traces = data("traces");
+    for (String list : new String[] {"slowest", "failed"}) {
+      for (JsonNode t : traces.path(list)) {
+        JsonNode where = t.path("where");
+        out.add(
+            new SlowRequest(
+                t.path("id").asText(),
+                (t.path("method").asText("") + " " + t.path("url").asText("")).strip(),
+                t.path("status").asInt(),
+                t.path("seconds").asDouble(),
+                where.path("name").asText(""),
+                where.path("seconds").asDouble(),
+                where.path("share").asLong(),
+                t.path("cause").asText("")));
+      }
+    }
+    return out;
+  }
+
+  /** A traced request as evidence: where its time went, or why it failed. */
+  public static Cause.Support support(SlowRequest r) {
+    String where =
+        r.where().isEmpty()
+            ? ""
+            : ": %s %.2f s (%d%%)".formatted(r.where(), r.whereSeconds(), r.share());
+    String cause = r.cause().isEmpty() ? "" : "; " + r.cause();
+    return new Cause.Support(
+        "traces",
+        "%s %s %d in %.2f s%s%s"
+            .formatted(r.id(), r.request(), r.status(), r.seconds(), where, cause));
+  }
+
   private JsonNode data(String part) {
     return snapshot.path("parts").path(part).path("data");
   }

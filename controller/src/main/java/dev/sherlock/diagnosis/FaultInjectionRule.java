@@ -5,6 +5,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.regex.Pattern;
+import java.util.stream.Collectors;
+import java.util.stream.Stream;
 
 /**
  * A fault-injection or chaos switch turned on in the task definition ({@code CHAOSMODE=on}, {@code
@@ -45,17 +47,34 @@ final class FaultInjectionRule implements DiagnosisRule {
     }
     List<Evidence.LogLine> acting = evidence.logLines(ACTING);
     acting.stream().limit(5).map(Evidence::support).forEach(support::add);
+    // Requests whose time went to an injected delay, or that an injected fault failed.
+    List<Evidence.SlowRequest> traced =
+        evidence.slowRequests().stream()
+            .filter(r -> ACTING.matcher(r.where() + " " + r.cause()).find())
+            .toList();
+    traced.stream().limit(3).map(Evidence::support).forEach(support::add);
     String name = flag.substring(0, flag.indexOf('='));
+    String shown =
+        Stream.of(
+                acting.isEmpty() ? "" : plural(acting.size(), "log line"),
+                traced.isEmpty() ? "" : plural(traced.size(), "traced request"))
+            .filter(s -> !s.isEmpty())
+            .collect(Collectors.joining(" and "));
     return Optional.of(
         new Cause(
             "fault-injection",
             "fault injection is on: " + flag,
-            acting.isEmpty() ? 0.6 : 0.9,
+            shown.isEmpty() ? 0.6 : traced.isEmpty() || acting.isEmpty() ? 0.9 : 0.95,
             support,
-            acting.isEmpty()
+            shown.isEmpty()
                 ? "confirm whether the experiment is meant to run; turn %s off with a deploy if not"
                     .formatted(name)
-                : "%d log line%s show it acting: turn %s off with a deploy, or end the experiment"
-                    .formatted(acting.size(), acting.size() == 1 ? "" : "s", name)));
+                : "%s %s it acting: turn %s off with a deploy, or end the experiment"
+                    .formatted(
+                        shown, acting.size() + traced.size() == 1 ? "shows" : "show", name)));
+  }
+
+  private static String plural(int n, String what) {
+    return "%d %s%s".formatted(n, what, n == 1 ? "" : "s");
   }
 }

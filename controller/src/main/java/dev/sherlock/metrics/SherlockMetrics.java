@@ -35,6 +35,8 @@ public final class SherlockMetrics {
           new String[] {"monitoring", "GetMetricData"},
           new String[] {"logs", "GetLogEvents"},
           new String[] {"logs", "FilterLogEvents"},
+          new String[] {"xray", "GetTraceSummaries"},
+          new String[] {"xray", "BatchGetTraces"},
           new String[] {"events", "PutEvents"});
 
   private final MeterRegistry registry;

@@ -35,6 +35,15 @@ public record Plan(List<ServicePlan> services) {
     public boolean changesNothing() {
       return taskDefinition.isEmpty() && service.isEmpty();
     }
+
+    /** How long after the changes are live the snapshot is taken. */
+    public Duration snapshotAfter() {
+      return policy.spec().actions().stream()
+          .filter(dev.sherlock.policy.Action.CaptureSnapshot.class::isInstance)
+          .flatMap(a -> ((dev.sherlock.policy.Action.CaptureSnapshot) a).after().stream())
+          .max(Duration::compareTo)
+          .orElse(Duration.ZERO);
+    }
   }
 
   /** A service-level setting that changes, e.g. enableExecuteCommand false to true. */

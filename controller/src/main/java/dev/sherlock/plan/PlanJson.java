@@ -52,6 +52,9 @@ public final class PlanJson {
                         .put("before", c.before())
                         .put("after", c.after()));
         strings(p.putArray("snapshot"), session.snapshot());
+        if (!session.snapshotAfter().isZero()) {
+          p.put("snapshotAfterSeconds", session.snapshotAfter().toSeconds());
+        }
         strings(p.putArray("problems"), session.problems());
       }
     }

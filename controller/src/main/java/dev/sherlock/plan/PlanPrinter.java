@@ -97,7 +97,13 @@ public final class PlanPrinter {
           "    service: ~ %s: %s -> %s%n", change.setting(), change.before(), change.after());
     }
     if (!session.snapshot().isEmpty()) {
-      out.printf("    snapshot: %s%n", String.join(", ", session.snapshot()));
+      out.printf(
+          "    snapshot: %s%s%n",
+          String.join(", ", session.snapshot()),
+          session.snapshotAfter().isZero()
+              ? ""
+              : " (%s after the changes are live)"
+                  .formatted(Durations.format(session.snapshotAfter())));
     }
     if (session.changesNothing()) {
       out.println("    no change to the service");

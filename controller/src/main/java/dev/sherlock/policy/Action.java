@@ -53,7 +53,15 @@ public sealed interface Action {
   record EnableExecuteCommand() implements Action {}
 
   /** Evidence recorded as a Snapshot finding when the session opens. */
-  record CaptureSnapshot(List<String> include, Optional<LogOptions> logs) implements Action {
+  /**
+   * The service's evidence as a Snapshot finding, once the session's changes are live.
+   *
+   * @param after how long after the changes are live to wait, so that what they turn on (DEBUG
+   *     lines, an X-Ray daemon's traces) has gathered; none means at once
+   */
+  record CaptureSnapshot(
+      List<String> include, Optional<LogOptions> logs, Optional<java.time.Duration> after)
+      implements Action {
     public static final List<String> EVERYTHING =
         List.of(
             "tasks",
@@ -62,7 +70,8 @@ public sealed interface Action {
             "deployments",
             "metrics",
             "logs",
-            "taskStats");
+            "taskStats",
+            "traces");
 
     public CaptureSnapshot {
       include = include == null ? EVERYTHING : List.copyOf(include);

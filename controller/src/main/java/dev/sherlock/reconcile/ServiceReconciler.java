@@ -141,7 +141,7 @@ public final class ServiceReconciler {
         Overlay.merge(enforced.stream().map(s -> Overlay.of(allowed(s.actions()))).toList());
     Result result = converge(service, running, base, enforced, merged);
     scale(service, enforced, merged.overlay().minCapacity());
-    capture(live, service);
+    result = result.soonest(capture(live, service, now));
     remember(service);
     for (Session s : live) {
       result = result.soonest(Result.after(Duration.between(now, s.expiresAt())));
@@ -723,30 +723,42 @@ public final class ServiceReconciler {
 
   /**
    * Takes a session's snapshot once its changes are live - the overlay's deployment completed - so
-   * that its sidecars (a metadata proxy) and log level are in the evidence; at once for a dry run.
-   * Stopped tasks stay visible for an hour, so the wait loses nothing.
+   * that its sidecars (a metadata proxy) and log level are in the evidence, and then its {@code
+   * after} later; at once for a dry run. Stopped tasks stay visible for an hour, so the wait loses
+   * nothing. Asks to be reconciled again when a snapshot's wait ends.
    */
-  private void capture(List<Session> live, Service service) {
+  private Result capture(List<Session> live, Service service, Instant now) {
+    Result result = Result.done();
     for (Session s : live) {
       if (!s.wantsSnapshot() || s.captured()) {
         continue;
       }
-      boolean ready =
+      Optional<Instant> liveSince =
           s.dryRun()
-              || service.deployments().stream()
-                  .anyMatch(
+              ? Optional.of(s.openedAt())
+              : service.deployments().stream()
+                  .filter(
                       d ->
                           "PRIMARY".equals(d.status())
                               && d.taskDefinition().equals(service.taskDefinition())
                               && s.appliedRevision()
                                   .map(service.taskDefinition()::equals)
                                   .orElse(false)
-                              && "COMPLETED".equals(d.rolloutStateAsString()));
-      if (ready) {
-        sessions.save(sessions.find(s.id()).orElse(s).withCaptured());
-        snapshots.captureAsync(s);
+                              && "COMPLETED".equals(d.rolloutStateAsString()))
+                  .map(d -> d.updatedAt() != null ? d.updatedAt() : now)
+                  .findFirst();
+      if (liveSince.isEmpty()) {
+        continue;
       }
+      Instant due = liveSince.get().plus(s.snapshotDelay());
+      if (due.isAfter(now)) {
+        result = result.soonest(Result.after(Duration.between(now, due)));
+        continue;
+      }
+      sessions.save(sessions.find(s.id()).orElse(s).withCaptured());
+      snapshots.captureAsync(s);
     }
+    return result;
   }
 
   /** Sidecars whose images are not allow-listed are left out (the refusal is a finding already). */

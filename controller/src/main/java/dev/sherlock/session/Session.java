@@ -1,6 +1,7 @@
 package dev.sherlock.session;
 
 import dev.sherlock.policy.Action;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
@@ -212,6 +213,16 @@ public record Session(
 
   /** Whether its actions ask for a snapshot. */
   public boolean wantsSnapshot() {
-    return actions.stream().anyMatch(a -> a instanceof dev.sherlock.policy.Action.CaptureSnapshot);
+    return actions.stream().anyMatch(a -> a instanceof Action.CaptureSnapshot);
+  }
+
+  /** How long after its changes are live its snapshot waits: the longest {@code after} asked. */
+  public Duration snapshotDelay() {
+    return actions.stream()
+        .filter(Action.CaptureSnapshot.class::isInstance)
+        .map(a -> ((Action.CaptureSnapshot) a).after())
+        .flatMap(Optional::stream)
+        .max(Duration::compareTo)
+        .orElse(Duration.ZERO);
   }
 }

@@ -36,9 +36,10 @@ import software.amazon.awssdk.services.ecs.model.Task;
 /**
  * Captures a service's evidence when a session with {@code captureSnapshot} opens, before the tasks
  * that hold it are gone: running and recently stopped tasks, the newest service events,
- * deployments, the metric windows, the last log lines of each task, and container stats through a
- * metadata proxy. Each part is captured on its own - a part that fails is recorded as failed and
- * the others are kept. The whole is bounded in size and redacted before it is stored.
+ * deployments, the metric windows, the last log lines of each task, container stats through a
+ * metadata proxy, and the slow and failed requests' X-Ray traces. Each part is captured on its own
+ * - a part that fails is recorded as failed and the others are kept. The whole is bounded in size
+ * and redacted before it is stored.
  */
 @Singleton
 public final class SnapshotTaker {
@@ -58,6 +59,7 @@ public final class SnapshotTaker {
   private final Clock clock;
   private final int maxBytes;
   private final Diagnoser diagnoser;
+  private final TraceCapture traces;
   private final java.util.concurrent.atomic.AtomicInteger inFlight =
       new java.util.concurrent.atomic.AtomicInteger();
 
@@ -69,9 +71,11 @@ public final class SnapshotTaker {
       PolicySource policies,
       Findings findings,
       Diagnoser diagnoser,
+      TraceCapture traces,
       Clock clock,
       @Value("${sherlock.snapshot-max-bytes:262144}") int maxBytes) {
     this.diagnoser = diagnoser;
+    this.traces = traces;
     this.ecs = ecs;
     this.logs = logs;
     this.cloudWatch = cloudWatch;
@@ -127,6 +131,7 @@ public final class SnapshotTaker {
                 ecs.describeService(cluster, session.serviceArn())
                     .orElseThrow(() -> new IllegalStateException("the service no longer exists")),
             false);
+    service.ifPresent(s -> evidence.put("taskDefinition", s.taskDefinition()));
     int lines =
         action.logs().flatMap(Action.CaptureSnapshot.LogOptions::lines).orElse(DEFAULT_LINES);
     Optional<String> filter =
@@ -158,6 +163,12 @@ public final class SnapshotTaker {
                 () -> logLines(cluster, session, running, stopped, lines, filter),
                 true);
         case "taskStats" -> part(parts, include, () -> stats(cluster, session, running), true);
+        case "traces" ->
+            part(
+                parts,
+                include,
+                () -> traces.capture(xrayName(service.orElseThrow()), at.minus(METRIC_WINDOW), at),
+                true);
         default -> {}
       }
     }
@@ -355,6 +366,26 @@ public final class SnapshotTaker {
                     .stat(stat)
                     .metric(m -> m.namespace(namespace).metricName(name).dimensions(dims)))
         .build();
+  }
+
+  /**
+   * The service's name in X-Ray: what its app's X-Ray SDK reports, {@code AWS_XRAY_TRACING_NAME} on
+   * the first container, else the ECS service's name.
+   */
+  private String xrayName(Service service) {
+    return ecs
+        .taskDefinition(service.taskDefinition())
+        .taskDefinition()
+        .containerDefinitions()
+        .stream()
+        .findFirst()
+        .flatMap(
+            c ->
+                c.environment().stream()
+                    .filter(v -> "AWS_XRAY_TRACING_NAME".equals(v.name()))
+                    .map(v -> v.value())
+                    .findFirst())
+        .orElse(service.serviceName());
   }
 
   /** The last lines of each task's containers, where their awslogs configuration sends them. */

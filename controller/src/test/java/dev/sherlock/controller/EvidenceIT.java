@@ -183,6 +183,78 @@ class EvidenceIT {
     assertThat(lines).allMatch(l -> l.contains("ERROR") || l.contains("WARN"));
   }
 
+  /**
+   * The X-Ray story: the policy attaches the daemon, waits for traces to gather, and the snapshot's
+   * traces part names where the slow requests' time went - the chaos delay - for the diagnosis.
+   */
+  @Test
+  void theTracesPartShowsWhereTheSlowRequestsTimeWent() {
+    world = new ControllerWorld(root);
+    world.policy(
+        "traces.yaml",
+        """
+        apiVersion: sherlock.dev/v1alpha1
+        kind: DebugPolicy
+        metadata: {name: cpu-traces}
+        spec:
+          target: {cluster: mysfits, services: [like-service]}
+          triggers:
+            - metric: {namespace: AWS/ECS, name: CPUUtilization, statistic: Average, above: 80, for: 2m}
+          actions:
+            - attachSidecar:
+                name: xray-daemon
+                image: public.ecr.aws/xray/aws-xray-daemon:3.3.7
+                memory: 256
+                portMappings: [{containerPort: 2000, protocol: udp}]
+            - captureSnapshot: {include: [logs, traces], after: 2m}
+          session: {duration: 30m}
+        """);
+    world.start();
+    world.advanceUntil(Duration.ofSeconds(10), () -> world.controller.lastResync().isPresent());
+    world
+        .sandbox
+        .scenario()
+        .add(
+            new Scenario.CpuSpike(
+                "mysfits", "like-service", world.sandbox.now(), Duration.ofHours(1), 95));
+    world.advanceUntil(
+        Duration.ofSeconds(10), () -> !world.findings(FindingKind.Snapshot).isEmpty());
+
+    Instant applied = world.findings(FindingKind.ActionApplied).getFirst().time();
+    Finding snapshot = world.findings(FindingKind.Snapshot).getFirst();
+    assertThat(Duration.between(applied, snapshot.time()))
+        .as("taken 2m after the changes are live")
+        .isGreaterThanOrEqualTo(Duration.ofMinutes(2));
+    JsonNode traces = snapshot.evidence().path("parts").path("traces");
+    assertThat(traces.path("status").asText()).isEqualTo("ok");
+    JsonNode data = traces.path("data");
+    assertThat(data.path("filter").asText())
+        .isEqualTo("service(\"like-service\") AND (responsetime > 1.0 OR error OR fault)");
+    assertThat(data.path("matched").asInt()).isPositive();
+    assertThat(data.path("slowest"))
+        .hasSizeBetween(1, 5)
+        .allSatisfy(
+            t -> {
+              assertThat(t.path("seconds").asDouble()).isGreaterThan(1);
+              assertThat(t.path("where").path("name").asText()).isNotEmpty();
+            })
+        .anySatisfy(
+            t -> {
+              assertThat(t.path("where").path("name").asText()).isEqualTo("chaos-delay");
+              assertThat(t.path("where").path("share").asInt()).isGreaterThan(50);
+            });
+    assertThat(world.sandbox.calls().count("xray", "GetTraceSummaries", "ok")).isEqualTo(1);
+    assertThat(world.sandbox.calls().count("xray", "BatchGetTraces", "ok"))
+        .as("the worst ten, five a call")
+        .isBetween(1L, 2L);
+
+    world.awaitUntil(() -> !world.findings(FindingKind.Diagnosis).isEmpty());
+    Finding diagnosis = world.findings(FindingKind.Diagnosis).getFirst();
+    assertThat(diagnosis.evidence().path("causes").get(0).path("evidence").toString())
+        .contains("\"part\":\"traces\"")
+        .contains("chaos-delay");
+  }
+
   /** A rule on the findings bus feeding a queue: what a chat integration would read. */
   private String findingsFeed() {
     try (EventBridgeClient events = client(EventBridgeClient.builder());

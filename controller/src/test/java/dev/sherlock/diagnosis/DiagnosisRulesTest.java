@@ -55,6 +55,33 @@ class DiagnosisRulesTest {
   }
 
   @Test
+  void tracedRequestsSlowedByTheChaosDelayAreEvidenceToo() {
+    String traced =
+        QUIET.replace(
+            "\"logs\":",
+            """
+            "traces": {"status": "ok", "data": {"slowest": [
+              {"id": "1-6b16c214-0b83fa8e540f83dafb7988c7", "method": "POST", "url": "http://like-service/like", "status": 200, "seconds": 2.54,
+               "where": {"name": "chaos-delay", "namespace": "local", "seconds": 2.31, "share": 91}},
+              {"id": "1-6b16c215-1b83fa8e540f83dafb7988c7", "method": "GET", "url": "http://like-service/mysfits", "status": 200, "seconds": 1.2,
+               "where": {"name": "DynamoDB", "namespace": "aws", "seconds": 0.9, "share": 75}}],
+             "failed": []}},
+            "logs":""");
+    Cause cause = only(Diagnoser.causes(evidence(traced, Map.of("CHAOSMODE", "on"))));
+    assertThat(cause.confidence()).as("the traces show it acting").isEqualTo(0.9);
+    assertThat(cause.evidence())
+        .extracting(Cause.Support::part, Cause.Support::text)
+        .containsExactly(
+            org.assertj.core.groups.Tuple.tuple(
+                "taskDefinition", "container like-service: CHAOSMODE=on"),
+            org.assertj.core.groups.Tuple.tuple(
+                "traces",
+                "1-6b16c214-0b83fa8e540f83dafb7988c7 POST http://like-service/like 200 in 2.54 s:"
+                    + " chaos-delay 2.31 s (91%)"));
+    assertThat(cause.nextStep()).startsWith("1 traced request shows it acting");
+  }
+
+  @Test
   void anOomKillAtTheLimit() {
     String oom =
         stopped(

@@ -36,8 +36,11 @@ class PlanCommandTest {
             "    when: metric AWS/ApplicationELB TargetResponseTime p95 > 1 for 3m",
             "    task definition: new revision of like-service:7",
             "      ~ container like-service: environment LOGLEVEL: \"ERROR\" -> \"DEBUG\"",
+            "      + container xray-daemon (image public.ecr.aws/xray/aws-xray-daemon:3.3.7, cpu 32,"
+                + " memory 256 MiB, ports 2000/udp, essential false, logs awslogs)",
             "    service: ~ taskDefinition: like-service:7 -> the new revision (rolling deployment)",
-            "    snapshot: tasks, stoppedTasks, serviceEvents, metrics, logs");
+            "    snapshot: tasks, stoppedTasks, serviceEvents, metrics, logs, traces (1m after the"
+                + " changes are live)");
   }
 
   @Test

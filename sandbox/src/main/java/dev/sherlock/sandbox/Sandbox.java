@@ -22,6 +22,7 @@ import dev.sherlock.sandbox.http.SqsProxy;
 import dev.sherlock.sandbox.logs.CloudWatchLogs;
 import dev.sherlock.sandbox.workload.Scenario;
 import dev.sherlock.sandbox.workload.WorkloadSimulator;
+import dev.sherlock.sandbox.xray.XRay;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.URI;
@@ -127,6 +128,7 @@ public final class Sandbox implements AutoCloseable {
   private final CloudWatch cloudWatch;
   private final CloudWatchLogs logs;
   private final WorkloadSimulator workload;
+  private final XRay xray = new XRay();
   private final DynamoDb dynamoDb;
   private final Thread ticker;
 
@@ -157,7 +159,7 @@ public final class Sandbox implements AutoCloseable {
     Ecs[] ecsRef = new Ecs[1];
     this.workload =
         new WorkloadSimulator(
-            () -> ecsRef[0], cloudWatch, logs, scenario, builder.seed, clock.instant());
+            () -> ecsRef[0], cloudWatch, logs, xray, scenario, builder.seed, clock.instant());
     this.ecs = new Ecs(region, account, clock, builder.seed, eventBridge, workload);
     ecsRef[0] = ecs;
     this.autoScaling = new ApplicationAutoScaling(region, account, clock, ecs);
@@ -171,11 +173,12 @@ public final class Sandbox implements AutoCloseable {
     targets.put(CloudWatchRoutes.JSON_TARGET_PREFIX, cloudWatch);
     server.start(
         targets,
-        Map.of(CloudWatch.SERVICE, "Throttling"),
+        Map.of(CloudWatch.SERVICE, "Throttling", XRay.SERVICE, "ThrottledException"),
         List.of(
             new ControlRoute(),
             new SqsProxy(sqsEndpoint, faults, ledger),
             dynamoDb,
+            xray.route(),
             CloudWatchRoutes.cbor(cloudWatch),
             CloudWatchRoutes.query(cloudWatch)));
 

@@ -15,6 +15,7 @@ import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.ecs.EcsClient;
 import software.amazon.awssdk.services.eventbridge.EventBridgeClient;
 import software.amazon.awssdk.services.sqs.SqsClient;
+import software.amazon.awssdk.services.xray.XRayClient;
 
 /**
  * A sandbox on a virtual clock and the real AWS SDK v2 clients pointed at it - nothing but an
@@ -31,6 +32,7 @@ public final class SandboxClients implements AutoCloseable {
   public final CloudWatchLogsClient logs;
   public final ApplicationAutoScalingClient autoScaling;
   public final DynamoDbClient dynamoDb;
+  public final XRayClient xray;
 
   public SandboxClients() {
     this(Sandbox.builder().virtualClock(START).start());
@@ -53,6 +55,7 @@ public final class SandboxClients implements AutoCloseable {
     this.logs = configure(CloudWatchLogsClient.builder()).build();
     this.autoScaling = configure(ApplicationAutoScalingClient.builder()).build();
     this.dynamoDb = configure(DynamoDbClient.builder()).build();
+    this.xray = configure(XRayClient.builder()).build();
   }
 
   private <B extends AwsClientBuilder<B, ?> & SdkSyncClientBuilder<B, ?>> B configure(B builder) {
@@ -87,6 +90,7 @@ public final class SandboxClients implements AutoCloseable {
     cloudWatch.close();
     logs.close();
     dynamoDb.close();
+    xray.close();
     autoScaling.close();
     sandbox.close();
   }

@@ -292,12 +292,13 @@ public final class DemoCommand implements Callable<Integer> {
   /** The surest cause's evidence, a few lines of it, and what to do. */
   private void describeDiagnosis(JsonNode evidence) {
     JsonNode cause = evidence.path("causes").path(0);
-    int shown = 0;
+    Map<String, Integer> perPart = new HashMap<>();
     for (JsonNode line : cause.path("evidence")) {
-      if (shown++ == 3) {
-        break;
+      String part = line.path("part").asText();
+      // Two lines of each kind of evidence: the setting, the logs, the traces.
+      if (perPart.merge(part, 1, Integer::sum) <= 2) {
+        say("                 %s: %s", part, line.path("text").asText());
       }
-      say("                 %s: %s", line.path("part").asText(), line.path("text").asText());
     }
     say("                 next: %s", cause.path("nextStep").asText());
   }
@@ -352,10 +353,12 @@ public final class DemoCommand implements Callable<Integer> {
                 f ->
                     f.kind() == FindingKind.ActionReverted
                         && f.summary().contains("like-service back on like-service:1"));
+    // CHAOSMODE named, with the DEBUG lines and the slow requests' chaos-delay subsegments.
     boolean diagnosed =
         seen.stream()
-            .anyMatch(
-                f -> f.kind() == FindingKind.Diagnosis && f.summary().contains("CHAOSMODE=on"));
+            .filter(f -> f.kind() == FindingKind.Diagnosis && f.summary().contains("CHAOSMODE=on"))
+            .map(f -> f.evidence().path("causes").path(0).path("evidence").toString())
+            .anyMatch(e -> e.contains("chaos mode injected") && e.contains("chaos-delay"));
     return debug
         && sidecar
         && snapshot
@@ -379,7 +382,7 @@ public final class DemoCommand implements Callable<Integer> {
         seen.size());
     if (!complete) {
       out.println(
-          "Expected: LOGLEVEL=DEBUG, the X-Ray sidecar, a snapshot with container stats and a diagnosis naming CHAOSMODE, then like-service back on like-service:1 with no session open.");
+          "Expected: LOGLEVEL=DEBUG, the X-Ray sidecar, a snapshot with container stats and a diagnosis naming CHAOSMODE with its log lines and traces, then like-service back on like-service:1 with no session open.");
     }
     out.flush();
   }

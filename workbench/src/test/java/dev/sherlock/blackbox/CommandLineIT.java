@@ -232,6 +232,9 @@ class CommandLineIT {
         .containsPattern(
             "Diagnosis +probable cause on like-service: fault injection is on: CHAOSMODE=on \\(\\d+%\\)")
         .containsPattern("logs: like-service/\\S+: WARN: chaos mode ")
+        .containsPattern(
+            "traces: 1-[0-9a-f]{8}-[0-9a-f]{24} [A-Z]+ http://like-service/\\S+ \\d+ in [\\d.]+ s:"
+                + " chaos-delay [\\d.]+ s \\(\\d+%\\)")
         .containsPattern("task [0-9a-f]{8} container like-service: CPU 9\\d\\.\\d%")
         .contains("+ container xray-daemon (image public.ecr.aws/xray/aws-xray-daemon:3.3.7")
         .contains("ECS Exec on")

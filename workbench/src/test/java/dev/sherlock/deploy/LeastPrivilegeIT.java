@@ -22,6 +22,7 @@ class LeastPrivilegeIT {
           "events", "events",
           "monitoring", "cloudwatch",
           "logs", "logs",
+          "xray", "xray",
           "application-autoscaling", "application-autoscaling",
           "dynamodb", "dynamodb");
 

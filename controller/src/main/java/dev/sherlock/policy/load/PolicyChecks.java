@@ -110,6 +110,18 @@ final class PolicyChecks {
       }
     }
     checkActions(spec.actions(), report);
+    for (int i = 0; i < spec.actions().size(); i++) {
+      if (spec.actions().get(i) instanceof Action.CaptureSnapshot snapshot
+          && snapshot.after().isPresent()
+          && snapshot.after().get().compareTo(spec.session().duration()) >= 0) {
+        report.atValue(
+            "/spec/actions/%d/captureSnapshot/after".formatted(i),
+            "captureSnapshot.after %s is not shorter than the session (%s): it would never be taken"
+                .formatted(
+                    Durations.format(snapshot.after().get()),
+                    Durations.format(spec.session().duration())));
+      }
+    }
   }
 
   /**

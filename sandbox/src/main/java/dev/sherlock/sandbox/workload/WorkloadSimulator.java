@@ -9,6 +9,8 @@ import dev.sherlock.sandbox.ecs.EcsTask;
 import dev.sherlock.sandbox.ecs.Workload;
 import dev.sherlock.sandbox.http.Json;
 import dev.sherlock.sandbox.logs.CloudWatchLogs;
+import dev.sherlock.sandbox.xray.Trace;
+import dev.sherlock.sandbox.xray.XRay;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -26,7 +28,9 @@ import java.util.concurrent.ConcurrentHashMap;
  * CPU and memory use, and log lines at the levels its {@code LOGLEVEL} lets through. With {@code
  * CHAOSMODE=on} some requests are slowed down and some answered 404 - and the cause appears only in
  * WARN and DEBUG lines, never at ERROR. Every simulated minute it publishes the metrics AWS would
- * (AWS/ECS, ECS/ContainerInsights, AWS/ApplicationELB); every ten seconds each task writes logs.
+ * (AWS/ECS, ECS/ContainerInsights, AWS/ApplicationELB); every ten seconds each task writes logs,
+ * and a task that runs an X-Ray daemon (a container on UDP 2000) sends a sample of its requests'
+ * traces, with the chaos delay as its own subsegment.
  */
 public final class WorkloadSimulator implements Workload {
   static final Duration LOG_INTERVAL = Duration.ofSeconds(10);
@@ -73,6 +77,9 @@ public final class WorkloadSimulator implements Workload {
   private final CloudWatchLogs logs;
   private final Scenario scenario;
   private final Random random;
+  // Traces draw from their own stream: attaching a daemon must not change the metrics or logs.
+  private final Random traceRandom;
+  private final XRay xray;
   private final Set<String> knownImagePrefixes = ConcurrentHashMap.newKeySet();
   private final Map<String, App> apps = new LinkedHashMap<>();
   private final Map<String, String> loadBalancerOfTargetGroup = new ConcurrentHashMap<>();
@@ -83,10 +90,13 @@ public final class WorkloadSimulator implements Workload {
       java.util.function.Supplier<Ecs> ecs,
       CloudWatch cloudWatch,
       CloudWatchLogs logs,
+      XRay xray,
       Scenario scenario,
       long seed,
       Instant start) {
     this.ecs = ecs;
+    this.xray = xray;
+    this.traceRandom = new Random(seed ^ 0x7ACE5L);
     this.cloudWatch = cloudWatch;
     this.logs = logs;
     this.scenario = scenario;
@@ -153,6 +163,9 @@ public final class WorkloadSimulator implements Workload {
       for (App app : List.copyOf(apps.values())) {
         if (app.task.lastStatus().equals("RUNNING")) {
           writeLogs(app, lastLogs);
+          if (hasPort(app.task.taskDefinition(), 2000, "udp")) {
+            sendTraces(app, lastLogs);
+          }
         }
       }
     }
@@ -161,6 +174,7 @@ public final class WorkloadSimulator implements Workload {
       lastMinute = lastMinute.plus(Duration.ofMinutes(1));
     }
     cloudWatch.store().prune(now);
+    xray.prune(now);
   }
 
   // ------------------------------------------------------------------- metrics
@@ -328,6 +342,112 @@ public final class WorkloadSimulator implements Workload {
     }
   }
 
+  // -------------------------------------------------------------------- traces
+
+  /**
+   * Ten seconds of sampled requests (X-Ray's default rule keeps about one a second; five here),
+   * each a segment with a DynamoDB subsegment, and with CHAOSMODE on a {@code chaos-delay} or
+   * {@code chaos-404} subsegment where the app's chaos hit.
+   */
+  private void sendTraces(App app, Instant at) {
+    String cluster = app.task.clusterName();
+    String service = app.task.serviceName().orElse(app.container);
+    String name = app.environment.getOrDefault("AWS_XRAY_TRACING_NAME", service);
+    for (int i = 0; i < 5; i++) {
+      Instant start = at.minus(LOG_INTERVAL).plusMillis(i * 2000L + traceRandom.nextInt(1000));
+      String route = ROUTES.get(traceRandom.nextInt(ROUTES.size()));
+      double appMs =
+          Math.max(5, (150 + traceRandom.nextGaussian() * 30))
+              * scenario.latencyFactor(cluster, service, start);
+      double dbMs = appMs * (0.3 + traceRandom.nextDouble() * 0.3);
+      int status = 200;
+      ObjectNode segment = Json.object();
+      ArrayNode subsegments = segment.putArray("subsegments");
+      double offsetMs = appMs - dbMs; // the app's own work before it calls the table
+      if (app.chaos() && traceRandom.nextDouble() < 0.35) {
+        boolean answer404 = traceRandom.nextDouble() < 0.3;
+        int delay = answer404 ? 2 : 1000 + traceRandom.nextInt(1500);
+        ObjectNode chaos =
+            subsegment(
+                subsegments, answer404 ? "chaos-404" : "chaos-delay", start, offsetMs, delay);
+        chaos.putObject("annotations").put("CHAOSMODE", "on");
+        if (answer404) {
+          status = 404;
+          chaos.put("error", true);
+          chaos
+              .putObject("cause")
+              .putArray("exceptions")
+              .addObject()
+              .put("id", hex(16))
+              .put("message", "chaos mode answered 404 on " + route)
+              .put("type", "ChaosException");
+        }
+        offsetMs += delay;
+        appMs += delay;
+      }
+      ObjectNode db = subsegment(subsegments, "DynamoDB", start, offsetMs, dbMs);
+      db.put("namespace", "aws");
+      db.putObject("aws")
+          .put("operation", route.startsWith("GET") ? "Query" : "UpdateItem")
+          .put("table_name", "mysfits");
+      if (traceRandom.nextDouble() < 0.005) {
+        status = 502;
+        db.put("fault", true);
+        db.putObject("cause")
+            .putArray("exceptions")
+            .addObject()
+            .put("id", hex(16))
+            .put("message", "Unable to execute HTTP request: connect timed out")
+            .put("type", "SdkClientException");
+      }
+      String id = "1-%08x-%s".formatted(start.getEpochSecond(), hex(24));
+      Duration duration = Duration.ofNanos((long) (appMs * 1_000_000));
+      String method = route.substring(0, route.indexOf(' '));
+      String url = "http://" + service + route.substring(route.indexOf(' ') + 1);
+      segment
+          .put("id", hex(16))
+          .put("trace_id", id)
+          .put("name", name)
+          .put("origin", "AWS::ECS::Container")
+          .put("start_time", seconds(start))
+          .put("end_time", seconds(start.plus(duration)))
+          .put("error", status >= 400 && status < 500)
+          .put("fault", status >= 500);
+      ObjectNode http = segment.putObject("http");
+      http.putObject("request").put("method", method).put("url", url);
+      http.putObject("response").put("status", status);
+      segment
+          .putObject("aws")
+          .putObject("ecs")
+          .put("container", app.container)
+          .put("task", app.task.arn());
+      xray.add(new Trace(id, name, start, duration, method, url, status, segment));
+    }
+  }
+
+  private ObjectNode subsegment(
+      ArrayNode subsegments, String name, Instant start, double offsetMs, double ms) {
+    Instant from = start.plusNanos((long) (offsetMs * 1_000_000));
+    return subsegments
+        .addObject()
+        .put("id", hex(16))
+        .put("name", name)
+        .put("start_time", seconds(from))
+        .put("end_time", seconds(from.plusNanos((long) (ms * 1_000_000))));
+  }
+
+  private static double seconds(Instant instant) {
+    return instant.getEpochSecond() + instant.getNano() / 1e9;
+  }
+
+  private String hex(int digits) {
+    StringBuilder b = new StringBuilder(digits);
+    for (int i = 0; i < digits; i++) {
+      b.append(Character.forDigit(traceRandom.nextInt(16), 16));
+    }
+    return b.toString();
+  }
+
   // ------------------------------------------------------------ task metadata
 
   /**
@@ -398,15 +518,16 @@ public final class WorkloadSimulator implements Workload {
   private Optional<App> appWithMetadataProxy(String privateIp) {
     return apps.values().stream()
         .filter(a -> a.task.privateIp().equals(privateIp) && a.task.lastStatus().equals("RUNNING"))
-        .filter(a -> servesMetadata(a.task.taskDefinition()))
+        .filter(a -> hasPort(a.task.taskDefinition(), 8001, "tcp"))
         .findFirst();
   }
 
-  private static boolean servesMetadata(JsonNode taskDefinition) {
+  /** Whether a container of the task listens on {@code port}: a metadata proxy, an X-Ray daemon. */
+  private static boolean hasPort(JsonNode taskDefinition, int port, String protocol) {
     for (JsonNode c : taskDefinition.path("containerDefinitions")) {
       for (JsonNode p : c.path("portMappings")) {
-        if (p.path("containerPort").asInt() == 8001
-            && p.path("protocol").asText("tcp").equals("tcp")) {
+        if (p.path("containerPort").asInt() == port
+            && p.path("protocol").asText("tcp").equals(protocol)) {
           return true;
         }
       }
