@@ -44,6 +44,7 @@ public record Overlay(
         case Action.ScaleCapacity scale ->
             capacity = Optional.of(Math.max(capacity.orElse(0), scale.minAtLeast()));
         case Action.CaptureSnapshot ignored -> {}
+        case Action.CaptureStatusPage ignored -> {}
       }
     }
     return new Overlay(environment, sidecars, exec, capacity);

@@ -146,9 +146,15 @@ public final class Planner {
         .ifPresent(min -> serviceChanges.addAll(capacityChanges(service, state, min)));
     List<String> snapshot =
         policy.spec().actions().stream()
-            .filter(Action.CaptureSnapshot.class::isInstance)
-            .map(Action.CaptureSnapshot.class::cast)
-            .flatMap(s -> s.include().stream())
+            .flatMap(
+                a ->
+                    switch (a) {
+                      case Action.CaptureSnapshot s -> s.include().stream();
+                      case Action.CaptureStatusPage p ->
+                          java.util.stream.Stream.of(
+                              "status page GET :%d%s".formatted(p.port(), p.path()));
+                      default -> java.util.stream.Stream.<String>empty();
+                    })
             .distinct()
             .toList();
     return new SessionPlan(

@@ -16,6 +16,7 @@ import java.util.Optional;
   @JsonSubTypes.Type(value = Action.AttachSidecar.class, name = "attachSidecar"),
   @JsonSubTypes.Type(value = Action.EnableExecuteCommand.class, name = "enableExecuteCommand"),
   @JsonSubTypes.Type(value = Action.CaptureSnapshot.class, name = "captureSnapshot"),
+  @JsonSubTypes.Type(value = Action.CaptureStatusPage.class, name = "captureStatusPage"),
   @JsonSubTypes.Type(value = Action.ScaleCapacity.class, name = "scaleCapacity"),
 })
 public sealed interface Action {
@@ -79,6 +80,43 @@ public sealed interface Action {
 
     /** How many log lines per task, optionally filtered with a CloudWatch Logs pattern. */
     public record LogOptions(Optional<Integer> lines, Optional<String> filterPattern) {}
+  }
+
+  /**
+   * A GET of a status page ({@code /server-status}, {@code /actuator/health}) on every running task
+   * of the service, through the task's private address, when the session's snapshot is taken: one
+   * part per task, bounded in time and size and redacted; a task that does not answer is recorded.
+   *
+   * @param maxBytes bytes kept of each page: a number, or with a unit ({@code 64KiB}, {@code 1MiB})
+   */
+  record CaptureStatusPage(
+      String path, int port, Optional<java.time.Duration> timeout, Optional<String> maxBytes)
+      implements Action {
+    public static final java.time.Duration DEFAULT_TIMEOUT = java.time.Duration.ofSeconds(2);
+    public static final int DEFAULT_MAX_BYTES = 64 * 1024;
+    public static final int MOST_BYTES = 1024 * 1024;
+
+    public java.time.Duration timeoutOrDefault() {
+      return timeout.orElse(DEFAULT_TIMEOUT);
+    }
+
+    /** The bound in bytes; -1 when {@code maxBytes} is not a size (validation reports it). */
+    public int maxBytesOrDefault() {
+      return maxBytes.map(CaptureStatusPage::bytes).orElse(DEFAULT_MAX_BYTES);
+    }
+
+    static int bytes(String size) {
+      var m = java.util.regex.Pattern.compile("(\\d{1,9})\\s*(B|KiB|MiB)?").matcher(size.strip());
+      if (!m.matches()) {
+        return -1;
+      }
+      long n = Long.parseLong(m.group(1));
+      long unit =
+          m.group(2) == null || m.group(2).equals("B")
+              ? 1
+              : m.group(2).equals("KiB") ? 1024 : 1024 * 1024;
+      return n * unit > Integer.MAX_VALUE ? -1 : (int) (n * unit);
+    }
   }
 
   /** The service's minimum capacity raised to at least {@code minAtLeast} for the session. */

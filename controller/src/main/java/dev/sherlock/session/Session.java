@@ -211,9 +211,11 @@ public record Session(
         policyCommit);
   }
 
-  /** Whether its actions ask for a snapshot. */
+  /** Whether its actions ask for a snapshot (of its evidence, or of its tasks' status pages). */
   public boolean wantsSnapshot() {
-    return actions.stream().anyMatch(a -> a instanceof Action.CaptureSnapshot);
+    return actions.stream()
+        .anyMatch(
+            a -> a instanceof Action.CaptureSnapshot || a instanceof Action.CaptureStatusPage);
   }
 
   /** How long after its changes are live its snapshot waits: the longest {@code after} asked. */

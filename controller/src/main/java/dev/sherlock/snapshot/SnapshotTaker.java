@@ -86,25 +86,131 @@ public final class SnapshotTaker {
     this.maxBytes = maxBytes;
   }
 
-  /** Takes the snapshots a session's actions ask for (usually one), each on a virtual thread. */
+  /**
+   * Takes the snapshots a session's actions ask for (usually one) and its status pages, each on a
+   * virtual thread.
+   */
   public void captureAsync(Session session) {
-    session.actions().stream()
-        .filter(Action.CaptureSnapshot.class::isInstance)
-        .map(Action.CaptureSnapshot.class::cast)
-        .forEach(
-            action -> {
-              inFlight.incrementAndGet();
-              Thread.ofVirtual()
-                  .name("sherlock-snapshot-" + session.id())
-                  .start(
-                      () -> {
-                        try {
-                          capture(session, action);
-                        } finally {
-                          inFlight.decrementAndGet();
-                        }
-                      });
-            });
+    for (Action action : session.actions()) {
+      Runnable capture =
+          switch (action) {
+            case Action.CaptureSnapshot snapshot -> () -> capture(session, snapshot);
+            case Action.CaptureStatusPage page -> () -> capturePages(session, page);
+            default -> null;
+          };
+      if (capture == null) {
+        continue;
+      }
+      inFlight.incrementAndGet();
+      Thread.ofVirtual()
+          .name("sherlock-snapshot-" + session.id())
+          .start(
+              () -> {
+                try {
+                  capture.run();
+                } catch (RuntimeException e) {
+                  LOG.warn("a snapshot of {} failed: {}", session.serviceName(), e.toString());
+                } finally {
+                  inFlight.decrementAndGet();
+                }
+              });
+    }
+  }
+
+  /**
+   * GETs the status page on each running task at once, one part per task: its status and lines, or
+   * why it did not answer. Recorded as a Snapshot finding, bounded and redacted as every one.
+   */
+  public ObjectNode capturePages(Session session, Action.CaptureStatusPage action) {
+    Instant at = clock.instant();
+    String cluster = ServiceArns.cluster(session.serviceArn());
+    String request = "GET :%d%s".formatted(action.port(), action.path());
+    ObjectNode evidence =
+        JsonNodeFactory.instance
+            .objectNode()
+            .put("service", session.serviceName())
+            .put("cluster", cluster)
+            .put("capturedAt", at.toString())
+            .put("reason", session.reason())
+            .put("request", request);
+    ObjectNode parts = evidence.putObject("parts");
+    List<Task> tasks =
+        ecs.tasks(cluster, session.serviceName(), DesiredStatus.RUNNING).stream()
+            .limit(MAX_TASKS)
+            .toList();
+    List<java.util.concurrent.Future<TaskAddresses.Page>> pages = new ArrayList<>();
+    try (var threads = java.util.concurrent.Executors.newVirtualThreadPerTaskExecutor()) {
+      for (Task task : tasks) {
+        pages.add(
+            threads.submit(
+                () ->
+                    addresses.page(
+                        privateIp(task)
+                            .orElseThrow(
+                                () -> new IllegalStateException("the task has no private IP")),
+                        action.port(),
+                        action.path(),
+                        action.timeoutOrDefault(),
+                        action.maxBytesOrDefault())));
+      }
+    }
+    int answered = 0;
+    for (int i = 0; i < tasks.size(); i++) {
+      String id = shortId(tasks.get(i));
+      var future = pages.get(i);
+      Optional<ObjectNode> page =
+          part(
+              parts,
+              "statusPage " + id,
+              () -> {
+                TaskAddresses.Page got = unwrap(future);
+                ObjectNode data =
+                    JsonNodeFactory.instance
+                        .objectNode()
+                        .put("task", id)
+                        .put("status", got.status())
+                        .put("truncated", got.truncated());
+                ArrayNode lines = data.putArray("lines");
+                got.text().lines().forEach(lines::add);
+                return data;
+              },
+              true);
+      answered += page.isPresent() ? 1 : 0;
+    }
+    bound(evidence);
+    findings.record(
+        FindingKind.Snapshot,
+        Sessions.subject(session),
+        "status pages of %s: %s from %d of %d task%s"
+            .formatted(
+                session.serviceName(),
+                request,
+                answered,
+                tasks.size(),
+                tasks.size() == 1 ? "" : "s"),
+        evidence);
+    return evidence;
+  }
+
+  private static TaskAddresses.Page unwrap(java.util.concurrent.Future<TaskAddresses.Page> future)
+      throws Exception {
+    try {
+      return future.get();
+    } catch (java.util.concurrent.ExecutionException e) {
+      throw e.getCause() instanceof Exception cause ? cause : e;
+    }
+  }
+
+  private static String shortId(Task task) {
+    return task.taskArn().substring(task.taskArn().lastIndexOf('/') + 1);
+  }
+
+  private static Optional<String> privateIp(Task task) {
+    return task.containers().stream()
+        .flatMap(c -> c.networkInterfaces().stream())
+        .map(n -> n.privateIpv4Address())
+        .filter(a -> a != null)
+        .findFirst();
   }
 
   /** Whether no snapshot is being taken: a rehearsal moves time on only then. */
@@ -403,7 +509,7 @@ public final class SnapshotTaker {
     }
     ArrayNode array = JsonNodeFactory.instance.arrayNode();
     for (Task task : tasks.stream().limit(MAX_LOG_TASKS).toList()) {
-      String taskId = task.taskArn().substring(task.taskArn().lastIndexOf('/') + 1);
+      String taskId = shortId(task);
       for (ContainerDefinition c :
           ecs.taskDefinition(task.taskDefinitionArn()).taskDefinition().containerDefinitions()) {
         if (c.logConfiguration() == null
@@ -463,22 +569,12 @@ public final class SnapshotTaker {
               .stream()
               .flatMap(c -> c.portMappings().stream())
               .anyMatch(p -> p.containerPort() == 8001);
-      String ip =
-          task.containers().stream()
-              .flatMap(c -> c.networkInterfaces().stream())
-              .map(n -> n.privateIpv4Address())
-              .filter(a -> a != null)
-              .findFirst()
-              .orElse(null);
+      String ip = privateIp(task).orElse(null);
       if (!proxy || ip == null) {
         continue;
       }
       withProxy++;
-      ObjectNode entry =
-          array
-              .addObject()
-              .put("task", task.taskArn().substring(task.taskArn().lastIndexOf('/') + 1))
-              .put("ip", ip);
+      ObjectNode entry = array.addObject().put("task", shortId(task)).put("ip", ip);
       JsonNode raw = addresses.get(ip, 8001, "/task/stats");
       ArrayNode containers = entry.putArray("containers");
       raw.fields()

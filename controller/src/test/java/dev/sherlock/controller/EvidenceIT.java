@@ -255,6 +255,60 @@ class EvidenceIT {
         .contains("chaos-delay");
   }
 
+  /** Each task's status page is a part; one that does not answer is recorded, not fatal. */
+  @Test
+  void eachTasksStatusPageIsAPartAndASilentTaskIsRecorded() {
+    world = new ControllerWorld(root);
+    world.policy(
+        "pages.yaml",
+        ControllerWorld.oomPolicy(
+            "pages",
+            "- captureStatusPage: {path: /server-status, port: 80, maxBytes: 64KiB}\n"
+                + "- captureStatusPage: {path: /server-status, port: 9999, timeout: 1s}",
+            ""));
+    world.start();
+    world
+        .sandbox
+        .scenario()
+        .add(new Scenario.OomKill("mysfits", "like-service", Duration.ofSeconds(5)));
+    world.advanceUntil(
+        Duration.ofSeconds(5), () -> world.findings(FindingKind.Snapshot).size() >= 2);
+
+    Finding pages =
+        world.findings(FindingKind.Snapshot).stream()
+            .filter(f -> f.summary().contains(":80/"))
+            .findFirst()
+            .orElseThrow();
+    assertThat(pages.summary())
+        .matches("status pages of like-service: GET :80/server-status from (\\d) of \\1 tasks");
+    JsonNode parts = pages.evidence().path("parts");
+    assertThat(parts.size()).isPositive();
+    parts.forEach(
+        part -> {
+          assertThat(part.path("status").asText()).isEqualTo("ok");
+          assertThat(part.path("data").path("status").asInt()).isEqualTo(200);
+          assertThat(part.path("data").path("lines").toString())
+              .contains("BusyWorkers:")
+              .contains("postgres://mysfits:(redacted)@mysfits-db")
+              .doesNotContain("canary-db-pw");
+        });
+
+    Finding silent =
+        world.findings(FindingKind.Snapshot).stream()
+            .filter(f -> f.summary().contains(":9999/"))
+            .findFirst()
+            .orElseThrow();
+    assertThat(silent.summary()).contains("from 0 of");
+    silent
+        .evidence()
+        .path("parts")
+        .forEach(
+            part -> {
+              assertThat(part.path("status").asText()).isEqualTo("failed");
+              assertThat(part.path("error").asText()).isNotBlank();
+            });
+  }
+
   /** A rule on the findings bus feeding a queue: what a chat integration would read. */
   private String findingsFeed() {
     try (EventBridgeClient events = client(EventBridgeClient.builder());

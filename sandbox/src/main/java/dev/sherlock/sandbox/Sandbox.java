@@ -325,8 +325,9 @@ public final class Sandbox implements AutoCloseable {
   }
 
   /**
-   * Where a task's metadata proxy (TCP 8001) is reachable from this machine, by {@code ip:port} as
-   * DescribeTasks shows the task: the way a controller inside the VPC would reach the task.
+   * Where a task's ports are reachable from this machine, by {@code ip:port} as DescribeTasks shows
+   * the task: its metadata proxy (TCP 8001) and its app's own ports (a status page). The way a
+   * controller inside the VPC would reach the task.
    */
   public Map<String, URI> addressMap() {
     return inWorld(
@@ -339,6 +340,11 @@ public final class Sandbox implements AutoCloseable {
                   endpoint().resolve("/_sandbox/task-metadata/" + task.privateIp()));
             }
           }
+          workload
+              .appAddresses()
+              .forEach(
+                  (address, port) ->
+                      map.put(address, endpoint().resolve("/_sandbox/task-http/" + address)));
           return map;
         });
   }
@@ -406,6 +412,10 @@ public final class Sandbox implements AutoCloseable {
     public void serve(HttpExchange exchange, byte[] body, SandboxHttpServer.Calls calls)
         throws IOException {
       String path = exchange.getRequestURI().getPath().substring("/_sandbox/".length());
+      if (path.startsWith("task-http/")) {
+        serveApp(exchange, path.substring("task-http/".length()));
+        return;
+      }
       Optional<JsonNode> answer =
           switch (path) {
             case "health" -> Optional.of(Json.object().put("status", "UP"));
@@ -433,6 +443,37 @@ public final class Sandbox implements AutoCloseable {
         SandboxHttpServer.send(
             exchange, 200, "application/json", Json.MAPPER.writeValueAsBytes(answer.get()));
       }
+    }
+
+    /** {@code ip:port/rest}: a GET of {@code /rest} on that port of the task's app. */
+    private void serveApp(HttpExchange exchange, String address) throws IOException {
+      int slash = address.indexOf('/');
+      String hostPort = slash < 0 ? address : address.substring(0, slash);
+      String rest = slash < 0 ? "/" : address.substring(slash);
+      String query = exchange.getRequestURI().getRawQuery();
+      int colon = hostPort.lastIndexOf(':');
+      Optional<WorkloadSimulator.HttpAnswer> answer = Optional.empty();
+      if (colon > 0) {
+        try {
+          int port = Integer.parseInt(hostPort.substring(colon + 1));
+          String ip = hostPort.substring(0, colon);
+          String path = query == null ? rest : rest + "?" + query;
+          answer = inWorld(() -> workload.httpGet(ip, port, path, clock.instant()));
+        } catch (NumberFormatException e) {
+          answer = Optional.empty();
+        }
+      }
+      if (answer.isEmpty()) {
+        // Nothing listens there: as a connection refused would be, in one status.
+        SandboxHttpServer.send(
+            exchange, 502, "text/plain", "nothing listens on %s".formatted(hostPort).getBytes());
+        return;
+      }
+      SandboxHttpServer.send(
+          exchange,
+          answer.get().status(),
+          "text/plain",
+          answer.get().body().getBytes(StandardCharsets.UTF_8));
     }
 
     private Optional<JsonNode> taskMetadata(String path) {

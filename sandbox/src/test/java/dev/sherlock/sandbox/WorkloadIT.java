@@ -105,7 +105,7 @@ class WorkloadIT {
     Map<String, URI> addresses = aws.sandbox.addressMap();
     URI base = addresses.get(ip + ":8001");
 
-    assertThat(addresses).hasSize(2);
+    assertThat(addresses.keySet().stream().filter(a -> a.endsWith(":8001"))).hasSize(2);
     JsonNode stats = get(URI.create(base + "/task/stats"));
     JsonNode metadata = get(URI.create(base + "/task"));
     assertThat(metadata.path("TaskARN").asText()).isEqualTo(task.taskArn());
@@ -122,6 +122,38 @@ class WorkloadIT {
             * 100;
     assertThat(cpu).as("the CPU spike shows in the stats").isGreaterThan(90);
     assertThat(app.at("/memory_stats/usage").asLong()).isPositive();
+  }
+
+  @Test
+  void eachAppServesAStatusPageOnItsOwnPortThroughTheAddressMap() throws Exception {
+    Task task = tasks("like-service", DesiredStatus.RUNNING).getFirst();
+    String ip = task.containers().getFirst().networkInterfaces().getFirst().privateIpv4Address();
+    URI base = aws.sandbox.addressMap().get(ip + ":80");
+    assertThat(base).as("like-service listens on 80").isNotNull();
+
+    try (HttpClient http = HttpClient.newHttpClient()) {
+      HttpResponse<String> page =
+          http.send(
+              HttpRequest.newBuilder(URI.create(base + "/server-status")).build(),
+              HttpResponse.BodyHandlers.ofString());
+      assertThat(page.statusCode()).isEqualTo(200);
+      assertThat(page.body())
+          .contains("Task: " + task.taskArn().substring(task.taskArn().lastIndexOf('/') + 1))
+          .contains("ChaosMode: on")
+          .containsPattern("BusyWorkers: \\d+");
+      HttpResponse<String> other =
+          http.send(
+              HttpRequest.newBuilder(URI.create(base + "/admin")).build(),
+              HttpResponse.BodyHandlers.ofString());
+      assertThat(other.statusCode()).isEqualTo(404);
+      HttpResponse<String> closed =
+          http.send(
+              HttpRequest.newBuilder(
+                      aws.sandbox.endpoint().resolve("/_sandbox/task-http/" + ip + ":9999/x"))
+                  .build(),
+              HttpResponse.BodyHandlers.ofString());
+      assertThat(closed.statusCode()).as("nothing listens on 9999").isEqualTo(502);
+    }
   }
 
   private JsonNode get(URI uri) throws Exception {

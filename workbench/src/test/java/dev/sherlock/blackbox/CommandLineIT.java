@@ -230,6 +230,9 @@ class CommandLineIT {
             "TriggerFired     like-cpu-metadata-proxy fired on like-service: AWS/ECS CPUUtilization Average above 80 for 5m")
         .contains("Snapshot         snapshot of like-service: tasks, metrics, taskStats")
         .containsPattern(
+            "Snapshot         status pages of like-service: GET :80/server-status from (\\d) of \\1"
+                + " tasks")
+        .containsPattern(
             "Diagnosis +probable cause on like-service: fault injection is on: CHAOSMODE=on \\(\\d+%\\)")
         .containsPattern("logs: like-service/\\S+: WARN: chaos mode ")
         .containsPattern(

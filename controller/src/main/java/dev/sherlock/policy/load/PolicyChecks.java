@@ -111,6 +111,26 @@ final class PolicyChecks {
     }
     checkActions(spec.actions(), report);
     for (int i = 0; i < spec.actions().size(); i++) {
+      if (spec.actions().get(i) instanceof Action.CaptureStatusPage page) {
+        String at = "/spec/actions/%d/captureStatusPage".formatted(i);
+        page.timeout()
+            .ifPresent(
+                t ->
+                    report.bounds(
+                        at + "/timeout",
+                        DurationBounds.window(
+                            "captureStatusPage.timeout",
+                            Duration.ofSeconds(30),
+                            "the longest a task is waited for"),
+                        t));
+        int bytes = page.maxBytesOrDefault();
+        if (bytes < 1 || bytes > Action.CaptureStatusPage.MOST_BYTES) {
+          report.atValue(
+              at + "/maxBytes",
+              "captureStatusPage.maxBytes %s is not a size from 1 to 1MiB (like 4096, 64KiB, 1MiB)"
+                  .formatted(page.maxBytes().orElse("")));
+        }
+      }
       if (spec.actions().get(i) instanceof Action.CaptureSnapshot snapshot
           && snapshot.after().isPresent()
           && snapshot.after().get().compareTo(spec.session().duration()) >= 0) {

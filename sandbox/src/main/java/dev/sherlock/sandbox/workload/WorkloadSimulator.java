@@ -77,8 +77,9 @@ public final class WorkloadSimulator implements Workload {
   private final CloudWatchLogs logs;
   private final Scenario scenario;
   private final Random random;
-  // Traces draw from their own stream: attaching a daemon must not change the metrics or logs.
-  private final Random traceRandom;
+  // Traces and status pages draw from their own stream: observing the apps must not change their
+  // metrics or logs.
+  private final Random observedRandom;
   private final XRay xray;
   private final Set<String> knownImagePrefixes = ConcurrentHashMap.newKeySet();
   private final Map<String, App> apps = new LinkedHashMap<>();
@@ -96,7 +97,7 @@ public final class WorkloadSimulator implements Workload {
       Instant start) {
     this.ecs = ecs;
     this.xray = xray;
-    this.traceRandom = new Random(seed ^ 0x7ACE5L);
+    this.observedRandom = new Random(seed ^ 0x7ACE5L);
     this.cloudWatch = cloudWatch;
     this.logs = logs;
     this.scenario = scenario;
@@ -354,19 +355,19 @@ public final class WorkloadSimulator implements Workload {
     String service = app.task.serviceName().orElse(app.container);
     String name = app.environment.getOrDefault("AWS_XRAY_TRACING_NAME", service);
     for (int i = 0; i < 5; i++) {
-      Instant start = at.minus(LOG_INTERVAL).plusMillis(i * 2000L + traceRandom.nextInt(1000));
-      String route = ROUTES.get(traceRandom.nextInt(ROUTES.size()));
+      Instant start = at.minus(LOG_INTERVAL).plusMillis(i * 2000L + observedRandom.nextInt(1000));
+      String route = ROUTES.get(observedRandom.nextInt(ROUTES.size()));
       double appMs =
-          Math.max(5, (150 + traceRandom.nextGaussian() * 30))
+          Math.max(5, (150 + observedRandom.nextGaussian() * 30))
               * scenario.latencyFactor(cluster, service, start);
-      double dbMs = appMs * (0.3 + traceRandom.nextDouble() * 0.3);
+      double dbMs = appMs * (0.3 + observedRandom.nextDouble() * 0.3);
       int status = 200;
       ObjectNode segment = Json.object();
       ArrayNode subsegments = segment.putArray("subsegments");
       double offsetMs = appMs - dbMs; // the app's own work before it calls the table
-      if (app.chaos() && traceRandom.nextDouble() < 0.35) {
-        boolean answer404 = traceRandom.nextDouble() < 0.3;
-        int delay = answer404 ? 2 : 1000 + traceRandom.nextInt(1500);
+      if (app.chaos() && observedRandom.nextDouble() < 0.35) {
+        boolean answer404 = observedRandom.nextDouble() < 0.3;
+        int delay = answer404 ? 2 : 1000 + observedRandom.nextInt(1500);
         ObjectNode chaos =
             subsegment(
                 subsegments, answer404 ? "chaos-404" : "chaos-delay", start, offsetMs, delay);
@@ -390,7 +391,7 @@ public final class WorkloadSimulator implements Workload {
       db.putObject("aws")
           .put("operation", route.startsWith("GET") ? "Query" : "UpdateItem")
           .put("table_name", "mysfits");
-      if (traceRandom.nextDouble() < 0.005) {
+      if (observedRandom.nextDouble() < 0.005) {
         status = 502;
         db.put("fault", true);
         db.putObject("cause")
@@ -443,7 +444,7 @@ public final class WorkloadSimulator implements Workload {
   private String hex(int digits) {
     StringBuilder b = new StringBuilder(digits);
     for (int i = 0; i < digits; i++) {
-      b.append(Character.forDigit(traceRandom.nextInt(16), 16));
+      b.append(Character.forDigit(observedRandom.nextInt(16), 16));
     }
     return b.toString();
   }
@@ -478,6 +479,77 @@ public final class WorkloadSimulator implements Workload {
               }
               return task;
             });
+  }
+
+  /**
+   * What the app of the running task with this private IP answers to a GET of {@code path} on
+   * {@code port}: its status page ({@code /server-status}, in the shape of Apache's {@code
+   * mod_status ?auto}) on the app container's ports; empty when nothing listens there (the task is
+   * gone, or the port is not the app's). The page names the database it uses - with a password in
+   * the URL, as real status pages do - so that what Sherlock keeps of it must be redacted.
+   */
+  public Optional<HttpAnswer> httpGet(String privateIp, int port, String path, Instant now) {
+    Optional<App> found =
+        apps.values().stream()
+            .filter(a -> a.task.privateIp().equals(privateIp))
+            .filter(a -> a.task.lastStatus().equals("RUNNING"))
+            .filter(a -> appPorts(a).contains(port))
+            .findFirst();
+    if (found.isEmpty()) {
+      return Optional.empty();
+    }
+    App app = found.get();
+    if (!path.equals("/server-status") && !path.startsWith("/server-status?")) {
+      return Optional.of(new HttpAnswer(404, "Not Found\n"));
+    }
+    long uptime = Duration.between(app.startedAt, now).toSeconds();
+    int busy = 1 + observedRandom.nextInt(app.chaos() ? 12 : 4);
+    String page =
+        String.join(
+            "\n",
+            "ServerVersion: mysfits/%s".formatted(app.container),
+            "Task: " + app.task.id(),
+            "Uptime: " + uptime,
+            "Total Accesses: " + uptime * 3,
+            "ReqPerSec: 3.0",
+            "BusyWorkers: " + busy,
+            "IdleWorkers: " + (16 - busy),
+            "LogLevel: " + LEVELS.get(app.logLevel()),
+            "ChaosMode: " + (app.chaos() ? "on" : "off"),
+            "Database: postgres://mysfits:" + STATUS_PAGE_PASSWORD + "@mysfits-db:5432/mysfits",
+            "");
+    return Optional.of(new HttpAnswer(200, page));
+  }
+
+  /** The password every sandbox status page shows in its database URL: it must never be kept. */
+  public static final String STATUS_PAGE_PASSWORD = "canary-db-pw-5";
+
+  /** An HTTP answer of an app: its status and its text. */
+  public record HttpAnswer(int status, String body) {}
+
+  /** The TCP ports of the app's container, where it answers HTTP: by private IP and port. */
+  public Map<String, Integer> appAddresses() {
+    Map<String, Integer> addresses = new LinkedHashMap<>();
+    for (App app : apps.values()) {
+      if (app.task.lastStatus().equals("RUNNING")) {
+        appPorts(app).forEach(p -> addresses.put(app.task.privateIp() + ":" + p, p));
+      }
+    }
+    return addresses;
+  }
+
+  private static List<Integer> appPorts(App app) {
+    List<Integer> ports = new ArrayList<>();
+    for (JsonNode c : app.task.taskDefinition().path("containerDefinitions")) {
+      if (c.path("name").asText().equals(app.container)) {
+        for (JsonNode p : c.path("portMappings")) {
+          if (p.path("protocol").asText("tcp").equals("tcp")) {
+            ports.add(p.path("containerPort").asInt());
+          }
+        }
+      }
+    }
+    return ports;
   }
 
   /** v4 {@code /task/stats}: Docker stats per container, keyed by Docker id. */
