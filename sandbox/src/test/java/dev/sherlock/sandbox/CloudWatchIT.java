@@ -252,6 +252,8 @@ class CloudWatchIT {
   @Test
   void theSimulatorPublishesServiceMetrics() {
     MysfitsWorld.seed(aws.sandbox);
+    aws.ecs.updateClusterSettings(
+        b -> b.cluster("mysfits").settings(c -> c.name("containerInsights").value("enabled")));
     aws.sandbox.advance(Duration.ofMinutes(3));
 
     var response =

@@ -12,10 +12,16 @@ final class Cluster {
   final Map<String, String> tags = new LinkedHashMap<>();
   final Map<String, EcsServiceState> services = new LinkedHashMap<>();
   String status = "ACTIVE";
+  String containerInsights = "disabled";
 
   Cluster(String name, String arn) {
     this.name = name;
     this.arn = arn;
+  }
+
+  /** Container Insights: {@code disabled}, {@code enabled} or {@code enhanced}. */
+  public String containerInsights() {
+    return containerInsights;
   }
 
   ObjectNode toJson(int runningTasks, int pendingTasks) {
@@ -32,7 +38,10 @@ final class Cluster {
                 (int) services.values().stream().filter(s -> s.status.equals("ACTIVE")).count());
     json.set("statistics", Json.array());
     json.set("tags", Tags.toJson(tags));
-    json.set("settings", Json.array());
+    json.putArray("settings")
+        .addObject()
+        .put("name", "containerInsights")
+        .put("value", containerInsights);
     json.set("capacityProviders", Json.array());
     json.set("defaultCapacityProviderStrategy", Json.array());
     return json;

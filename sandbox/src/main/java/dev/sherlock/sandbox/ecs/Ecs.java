@@ -86,6 +86,7 @@ public final class Ecs implements JsonApi {
       case "DescribeClusters" -> describeClusters(request);
       case "ListClusters" -> listClusters(request);
       case "DeleteCluster" -> deleteCluster(request);
+      case "UpdateClusterSettings" -> updateClusterSettings(request);
       case "RegisterTaskDefinition" -> registerTaskDefinition(request, now);
       case "DescribeTaskDefinition" -> describeTaskDefinition(request);
       case "ListTaskDefinitions" -> listTaskDefinitions(request);
@@ -118,11 +119,52 @@ public final class Ecs implements JsonApi {
     if (cluster == null || !cluster.status.equals("ACTIVE")) {
       cluster = new Cluster(name, state.arns.cluster(name));
       cluster.tags.putAll(Tags.fromJson(request.path("tags")));
+      applySettings(cluster, request.path("settings"));
       state.clusters.put(name, cluster);
     }
     ObjectNode response = Json.object();
     response.set("cluster", clusterJson(cluster));
     return response;
+  }
+
+  /** UpdateClusterSettings: Container Insights is the one setting ECS clusters have. */
+  private JsonNode updateClusterSettings(JsonNode request) {
+    String name = Json.requiredText(request, "cluster");
+    Cluster cluster = state.clusters.get(Arns.name(name));
+    if (cluster == null || !cluster.status.equals("ACTIVE")) {
+      throw AwsException.client("ClusterNotFoundException", "Cluster not found.");
+    }
+    if (!request.path("settings").isArray() || request.path("settings").isEmpty()) {
+      throw AwsException.invalidParameter("settings can not be empty.");
+    }
+    applySettings(cluster, request.path("settings"));
+    ObjectNode response = Json.object();
+    response.set("cluster", clusterJson(cluster));
+    return response;
+  }
+
+  private static void applySettings(Cluster cluster, JsonNode settings) {
+    for (JsonNode setting : settings) {
+      String name = setting.path("name").asText("");
+      String value = setting.path("value").asText("");
+      if (!name.equals("containerInsights")) {
+        throw AwsException.invalidParameter(
+            "Cluster setting name '%s' is not valid. Valid setting name is containerInsights."
+                .formatted(name));
+      }
+      if (!List.of("enabled", "disabled", "enhanced").contains(value)) {
+        throw AwsException.invalidParameter(
+            "Cluster setting value '%s' is not valid. Valid values are enabled, disabled, enhanced."
+                .formatted(value));
+      }
+      cluster.containerInsights = value;
+    }
+  }
+
+  /** A cluster's Container Insights setting, for the workload's metrics. */
+  public String containerInsights(String clusterName) {
+    Cluster cluster = state.clusters.get(clusterName);
+    return cluster == null ? "disabled" : cluster.containerInsights;
   }
 
   private JsonNode describeClusters(JsonNode request) {
@@ -147,6 +189,9 @@ public final class Ecs implements JsonApi {
         ObjectNode json = clusterJson(cluster);
         if (!Json.texts(request, "include").contains("TAGS")) {
           json.remove("tags");
+        }
+        if (!Json.texts(request, "include").contains("SETTINGS")) {
+          json.remove("settings"); // as ECS: settings only when asked for
         }
         clusters.add(json);
       }

@@ -202,13 +202,16 @@ public final class WorkloadSimulator implements Workload {
           Map<String, String> serviceDimensions = new LinkedHashMap<>();
           serviceDimensions.put("ClusterName", cluster);
           serviceDimensions.put("ServiceName", service);
-          put(
-              "ECS/ContainerInsights",
-              "RunningTaskCount",
-              serviceDimensions,
-              at,
-              List.of((double) running.size()),
-              "Count");
+          String insights = ecs.get().containerInsights(cluster);
+          if (!insights.equals("disabled")) {
+            put(
+                "ECS/ContainerInsights",
+                "RunningTaskCount",
+                serviceDimensions,
+                at,
+                List.of((double) running.size()),
+                "Count");
+          }
           if (running.isEmpty()) {
             return;
           }
@@ -227,6 +230,9 @@ public final class WorkloadSimulator implements Workload {
             errors += m.errors5xx();
           }
           put("AWS/ECS", "CPUUtilization", serviceDimensions, at, List.of(average(cpu)), "Percent");
+          if (!insights.equals("disabled")) {
+            insights(running, cluster, serviceDimensions, at, cpu, memory, insights);
+          }
           put(
               "AWS/ECS",
               "MemoryUtilization",
@@ -255,6 +261,52 @@ public final class WorkloadSimulator implements Workload {
                 "Count");
           }
         });
+  }
+
+  /**
+   * Container Insights, published only while the cluster has it on: per service CpuUtilized and
+   * MemoryUtilized (CPU units and MiB, as Container Insights counts them), and with {@code
+   * enhanced} the same per task, by TaskDefinitionFamily and TaskId.
+   */
+  private void insights(
+      List<App> running,
+      String cluster,
+      Map<String, String> serviceDimensions,
+      Instant at,
+      List<Double> cpuPercent,
+      List<Double> memoryPercent,
+      String level) {
+    List<Double> cpuUnits = new ArrayList<>();
+    List<Double> memoryMiB = new ArrayList<>();
+    for (int i = 0; i < running.size(); i++) {
+      JsonNode definition = running.get(i).task.taskDefinition();
+      double units = definition.path("cpu").asDouble(256) * cpuPercent.get(i) / 100;
+      double mib = definition.path("memory").asDouble(512) * memoryPercent.get(i) / 100;
+      cpuUnits.add(units);
+      memoryMiB.add(mib);
+      if (level.equals("enhanced")) {
+        Map<String, String> task = new LinkedHashMap<>();
+        task.put("ClusterName", cluster);
+        task.put("TaskDefinitionFamily", definition.path("family").asText());
+        task.put("TaskId", running.get(i).task.id());
+        put("ECS/ContainerInsights", "CpuUtilized", task, at, List.of(units), "None");
+        put("ECS/ContainerInsights", "MemoryUtilized", task, at, List.of(mib), "Megabytes");
+      }
+    }
+    put(
+        "ECS/ContainerInsights",
+        "CpuUtilized",
+        serviceDimensions,
+        at,
+        List.of(cpuUnits.stream().mapToDouble(Double::doubleValue).sum()),
+        "None");
+    put(
+        "ECS/ContainerInsights",
+        "MemoryUtilized",
+        serviceDimensions,
+        at,
+        List.of(memoryMiB.stream().mapToDouble(Double::doubleValue).sum()),
+        "Megabytes");
   }
 
   /** A minute of requests of one task: latencies in seconds, and how many failed with a 5xx. */
