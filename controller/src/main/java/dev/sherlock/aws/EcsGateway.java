@@ -10,6 +10,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import software.amazon.awssdk.services.ecs.EcsClient;
+import software.amazon.awssdk.services.ecs.model.ClusterField;
+import software.amazon.awssdk.services.ecs.model.ClusterSettingName;
 import software.amazon.awssdk.services.ecs.model.DescribeTaskDefinitionResponse;
 import software.amazon.awssdk.services.ecs.model.DesiredStatus;
 import software.amazon.awssdk.services.ecs.model.RegisterTaskDefinitionRequest;
@@ -74,6 +76,36 @@ public final class EcsGateway {
       token = page.nextToken();
     } while (token != null);
     return arns;
+  }
+
+  /**
+   * A cluster's Container Insights setting: {@code disabled}, {@code enabled} or {@code enhanced}.
+   */
+  public String containerInsights(String cluster) {
+    return guard
+        .call(
+            "ecs.cluster-read",
+            "DescribeClusters",
+            () -> ecs.describeClusters(b -> b.clusters(cluster).include(ClusterField.SETTINGS)))
+        .clusters()
+        .stream()
+        .flatMap(c -> c.settings().stream())
+        .filter(s -> s.name() == ClusterSettingName.CONTAINER_INSIGHTS)
+        .map(s -> s.value())
+        .findFirst()
+        .orElse("disabled");
+  }
+
+  public void setContainerInsights(String cluster, String level) {
+    guard.call(
+        "ecs.cluster-modify",
+        "UpdateClusterSettings",
+        () ->
+            ecs.updateClusterSettings(
+                b ->
+                    b.cluster(cluster)
+                        .settings(
+                            s -> s.name(ClusterSettingName.CONTAINER_INSIGHTS).value(level))));
   }
 
   public List<String> listServices(String cluster) {

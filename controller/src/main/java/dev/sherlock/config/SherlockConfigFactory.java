@@ -24,15 +24,17 @@ public final class SherlockConfigFactory {
   /**
    * Client-side budgets: where each adaptive budget starts ({@code AdaptiveBudget}). ECS publishes
    * a token bucket per category of actions (per account and region; burst / refill per second):
-   * cluster read 50/20, service read 100/20, service modify 50/5, task-definition read 50/20,
-   * task-definition modify 20/1, cluster-resource (task) read 100/20 and modify 100/40, tags 20/10.
-   * Sherlock starts at those - alone in the account it may spend them - and slows down as soon as
-   * AWS throttles it because people and pipelines spend them too. SQS has no such small quota: a
-   * burst of events is received and deleted as fast as it comes. Other services: a modest share.
+   * cluster read 50/20, cluster modify 20/1, service read 100/20, service modify 50/5,
+   * task-definition read 50/20, task-definition modify 20/1, cluster-resource (task) read 100/20
+   * and modify 100/40, tags 20/10. Sherlock starts at those - alone in the account it may spend
+   * them - and slows down as soon as AWS throttles it because people and pipelines spend them too.
+   * SQS has no such small quota: a burst of events is received and deleted as fast as it comes.
+   * Other services: a modest share.
    */
   public static final Map<String, SherlockConfig.Budget> DEFAULT_BUDGETS =
       Map.ofEntries(
           Map.entry("ecs.cluster-read", new SherlockConfig.Budget(50, 20)),
+          Map.entry("ecs.cluster-modify", new SherlockConfig.Budget(20, 1)),
           Map.entry("ecs.service-read", new SherlockConfig.Budget(100, 20)),
           Map.entry("ecs.service-modify", new SherlockConfig.Budget(50, 5)),
           Map.entry("ecs.taskdef-read", new SherlockConfig.Budget(50, 20)),

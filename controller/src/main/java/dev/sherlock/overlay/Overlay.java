@@ -45,6 +45,7 @@ public record Overlay(
             capacity = Optional.of(Math.max(capacity.orElse(0), scale.minAtLeast()));
         case Action.CaptureSnapshot ignored -> {}
         case Action.CaptureStatusPage ignored -> {}
+        case Action.EnableContainerInsights ignored -> {} // the cluster's, not the service's
       }
     }
     return new Overlay(environment, sidecars, exec, capacity);

@@ -144,6 +144,20 @@ public final class Planner {
     overlay
         .minCapacity()
         .ifPresent(min -> serviceChanges.addAll(capacityChanges(service, state, min)));
+    policy.spec().actions().stream()
+        .filter(Action.EnableContainerInsights.class::isInstance)
+        .map(a -> ((Action.EnableContainerInsights) a).levelOrDefault())
+        .max(java.util.Comparator.comparingInt(dev.sherlock.session.InsightsChange::rank))
+        .ifPresent(
+            level ->
+                serviceChanges.add(
+                    new ServiceChange(
+                        "cluster %s containerInsights"
+                            .formatted(
+                                dev.sherlock.reconcile.ServiceArns.cluster(service.serviceArn())),
+                        "as it is",
+                        "at least %s, back once no session on the cluster needs it"
+                            .formatted(level))));
     List<String> snapshot =
         policy.spec().actions().stream()
             .flatMap(

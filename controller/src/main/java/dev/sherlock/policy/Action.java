@@ -18,6 +18,9 @@ import java.util.Optional;
   @JsonSubTypes.Type(value = Action.CaptureSnapshot.class, name = "captureSnapshot"),
   @JsonSubTypes.Type(value = Action.CaptureStatusPage.class, name = "captureStatusPage"),
   @JsonSubTypes.Type(value = Action.ScaleCapacity.class, name = "scaleCapacity"),
+  @JsonSubTypes.Type(
+      value = Action.EnableContainerInsights.class,
+      name = "enableContainerInsights"),
 })
 public sealed interface Action {
 
@@ -121,4 +124,15 @@ public sealed interface Action {
 
   /** The service's minimum capacity raised to at least {@code minAtLeast} for the session. */
   record ScaleCapacity(int minAtLeast) implements Action {}
+
+  /**
+   * Container Insights on the session's cluster ({@code enabled}, or {@code enhanced} for per-task
+   * metrics), back to what it was once no session on the cluster needs it, unless a person changed
+   * it meanwhile.
+   */
+  record EnableContainerInsights(Optional<String> level) implements Action {
+    public String levelOrDefault() {
+      return level.orElse("enabled");
+    }
+  }
 }

@@ -76,6 +76,7 @@ public final class ServiceReconciler {
   private final SnapshotTaker snapshots;
   private final AutoScalingGateway autoScaling;
   private final Revisions revisions;
+  private final ClusterInsights insights;
 
   public ServiceReconciler(
       EcsGateway ecs,
@@ -84,8 +85,10 @@ public final class ServiceReconciler {
       Clock clock,
       SnapshotTaker snapshots,
       AutoScalingGateway autoScaling,
-      Revisions revisions) {
+      Revisions revisions,
+      ClusterInsights insights) {
     this.revisions = revisions;
+    this.insights = insights;
     this.ecs = ecs;
     this.sessions = sessions;
     this.findings = findings;
@@ -102,6 +105,7 @@ public final class ServiceReconciler {
     List<Session> open = sessions.activeOn(serviceArn);
     if (described.isEmpty()) {
       open.forEach(s -> sessions.end(s.id(), "the service no longer exists"));
+      insights.reconcile(ServiceArns.cluster(serviceArn));
       return Result.done();
     }
     Service service = described.get();
@@ -141,6 +145,7 @@ public final class ServiceReconciler {
         Overlay.merge(enforced.stream().map(s -> Overlay.of(allowed(s.actions()))).toList());
     Result result = converge(service, running, base, enforced, merged);
     scale(service, enforced, merged.overlay().minCapacity());
+    insights.reconcile(ServiceArns.cluster(serviceArn));
     result = result.soonest(capture(live, service, now));
     remember(service);
     for (Session s : live) {

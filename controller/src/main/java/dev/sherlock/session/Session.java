@@ -218,6 +218,13 @@ public record Session(
             a -> a instanceof Action.CaptureSnapshot || a instanceof Action.CaptureStatusPage);
   }
 
+  /** The Container Insights level its actions ask for on its cluster, if any. */
+  public java.util.stream.Stream<String> insightsLevel() {
+    return actions.stream()
+        .filter(Action.EnableContainerInsights.class::isInstance)
+        .map(a -> ((Action.EnableContainerInsights) a).levelOrDefault());
+  }
+
   /** How long after its changes are live its snapshot waits: the longest {@code after} asked. */
   public Duration snapshotDelay() {
     return actions.stream()

@@ -421,6 +421,18 @@ public final class Sessions {
     store.clearCapacity(serviceArn);
   }
 
+  public Optional<InsightsChange> insights(String cluster) {
+    return store.insights(cluster);
+  }
+
+  public void saveInsights(InsightsChange change) {
+    store.saveInsights(change);
+  }
+
+  public void clearInsights(String cluster) {
+    store.clearInsights(cluster);
+  }
+
   /** See {@link SessionStore#execBefore}. */
   public Optional<Boolean> execBefore(String serviceArn) {
     return store.execBefore(serviceArn);

@@ -9,6 +9,7 @@ import dev.sherlock.ha.LeaseTable;
 import dev.sherlock.session.CapacityChange;
 import dev.sherlock.session.Fleet;
 import dev.sherlock.session.HandledEvent;
+import dev.sherlock.session.InsightsChange;
 import dev.sherlock.session.ManagedRevision;
 import dev.sherlock.session.PendingRegistration;
 import dev.sherlock.session.Session;
@@ -249,6 +250,21 @@ public final class DynamoDbStore implements SessionStore, FindingStore, LeaseTab
   @Override
   public void clearCapacity(String serviceArn) {
     deleteState("capacity#" + serviceArn);
+  }
+
+  @Override
+  public Optional<InsightsChange> insights(String cluster) {
+    return stateBody("insights#" + cluster, InsightsChange.class);
+  }
+
+  @Override
+  public void saveInsights(InsightsChange change) {
+    putState("insights#" + change.cluster(), Optional.of(StoreJson.write(change)), Map.of(), false);
+  }
+
+  @Override
+  public void clearInsights(String cluster) {
+    deleteState("insights#" + cluster);
   }
 
   @Override

@@ -3,6 +3,7 @@ package dev.sherlock.store;
 import dev.sherlock.session.CapacityChange;
 import dev.sherlock.session.Fleet;
 import dev.sherlock.session.HandledEvent;
+import dev.sherlock.session.InsightsChange;
 import dev.sherlock.session.ManagedRevision;
 import dev.sherlock.session.PendingRegistration;
 import dev.sherlock.session.Session;
@@ -47,6 +48,13 @@ public interface SessionStore {
   void saveCapacity(String serviceArn, CapacityChange change);
 
   void clearCapacity(String serviceArn);
+
+  /** What Sherlock did to a cluster's Container Insights setting, if anything. */
+  Optional<InsightsChange> insights(String cluster);
+
+  void saveInsights(InsightsChange change);
+
+  void clearInsights(String cluster);
 
   /**
    * The service's ECS Exec setting before Sherlock first changed it, kept per service (not per

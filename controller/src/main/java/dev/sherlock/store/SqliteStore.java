@@ -5,6 +5,7 @@ import dev.sherlock.finding.Finding;
 import dev.sherlock.session.CapacityChange;
 import dev.sherlock.session.Fleet;
 import dev.sherlock.session.HandledEvent;
+import dev.sherlock.session.InsightsChange;
 import dev.sherlock.session.ManagedRevision;
 import dev.sherlock.session.PendingRegistration;
 import dev.sherlock.session.Session;
@@ -66,6 +67,8 @@ public final class SqliteStore implements SessionStore, FindingStore, AutoClosea
         s.execute("CREATE INDEX IF NOT EXISTS findings_by_time ON findings(time)");
         s.execute(
             "CREATE TABLE IF NOT EXISTS capacity (service_arn TEXT PRIMARY KEY, body TEXT NOT NULL)");
+        s.execute(
+            "CREATE TABLE IF NOT EXISTS cluster_insights (cluster TEXT PRIMARY KEY, body TEXT NOT NULL)");
         s.execute(
             "CREATE TABLE IF NOT EXISTS exec_before (service_arn TEXT PRIMARY KEY, body TEXT NOT NULL)");
         s.execute("CREATE TABLE IF NOT EXISTS draining (since TEXT NOT NULL)");
@@ -177,6 +180,27 @@ public final class SqliteStore implements SessionStore, FindingStore, AutoClosea
   @Override
   public void clearCapacity(String serviceArn) {
     write("DELETE FROM capacity WHERE service_arn = ?", serviceArn);
+  }
+
+  @Override
+  public Optional<InsightsChange> insights(String cluster) {
+    return read(
+            "SELECT body FROM cluster_insights WHERE cluster = ?", InsightsChange.class, cluster)
+        .stream()
+        .findFirst();
+  }
+
+  @Override
+  public void saveInsights(InsightsChange change) {
+    write(
+        "INSERT OR REPLACE INTO cluster_insights(cluster, body) VALUES (?, ?)",
+        change.cluster(),
+        json(change));
+  }
+
+  @Override
+  public void clearInsights(String cluster) {
+    write("DELETE FROM cluster_insights WHERE cluster = ?", cluster);
   }
 
   @Override

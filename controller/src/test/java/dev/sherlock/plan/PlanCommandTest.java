@@ -63,7 +63,10 @@ class PlanCommandTest {
   @Test
   void theCapacityPolicyRaisesTheScalableTargetsFloor() {
     assertThat(section("  policy monolith-capacity"))
-        .contains("    service: ~ scalable target minCapacity: 2 -> 4")
+        .contains(
+            "    service: ~ scalable target minCapacity: 2 -> 4",
+            "    service: ~ cluster mysfits containerInsights: as it is -> at least enhanced, back"
+                + " once no session on the cluster needs it")
         .noneMatch(line -> line.contains("task definition"));
   }
 
