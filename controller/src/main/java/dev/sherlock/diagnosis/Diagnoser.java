@@ -40,6 +40,7 @@ public final class Diagnoser {
           new PlacementRule(),
           new SidecarExitRule(),
           new DownstreamErrorRule(),
+          new DeploymentOnsetRule(),
           new ThrottlingRule());
 
   private final EcsGateway ecs;

@@ -1,6 +1,7 @@
 package dev.sherlock.diagnosis;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -146,6 +147,32 @@ public record Evidence(
         "traces",
         "%s %s %d in %.2f s%s%s"
             .formatted(r.id(), r.request(), r.status(), r.seconds(), where, cause));
+  }
+
+  /** The service's last deploy, from the lastDeploy part: what changed and when. */
+  public record LastDeploy(
+      String revision, Instant registeredAt, Optional<String> previous, List<String> changes) {}
+
+  public Optional<LastDeploy> lastDeploy() {
+    JsonNode d = data("lastDeploy");
+    if (!d.hasNonNull("revision") || !d.hasNonNull("registeredAt")) {
+      return Optional.empty();
+    }
+    List<String> changes = new ArrayList<>();
+    d.path("changes").forEach(c -> changes.add(c.asText()));
+    return Optional.of(
+        new LastDeploy(
+            d.path("revision").asText(),
+            Instant.parse(d.path("registeredAt").asText()),
+            d.hasNonNull("previous") ? Optional.of(d.path("previous").asText()) : Optional.empty(),
+            changes));
+  }
+
+  /** When what opened the session began, as the snapshot recorded it. */
+  public Optional<Instant> onset() {
+    return snapshot.hasNonNull("onset")
+        ? Optional.of(Instant.parse(snapshot.path("onset").asText()))
+        : Optional.empty();
   }
 
   private JsonNode data(String part) {

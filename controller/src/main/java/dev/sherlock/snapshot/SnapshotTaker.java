@@ -10,6 +10,9 @@ import dev.sherlock.aws.LogsGateway;
 import dev.sherlock.diagnosis.Diagnoser;
 import dev.sherlock.finding.FindingKind;
 import dev.sherlock.finding.Findings;
+import dev.sherlock.overlay.TaskDefinitionDiff;
+import dev.sherlock.overlay.TaskDefinitionOverlay;
+import dev.sherlock.plan.PlanPrinter;
 import dev.sherlock.policy.Action;
 import dev.sherlock.policy.DebugPolicy;
 import dev.sherlock.policy.Trigger;
@@ -29,9 +32,11 @@ import java.util.Optional;
 import software.amazon.awssdk.services.cloudwatch.model.Dimension;
 import software.amazon.awssdk.services.cloudwatch.model.MetricDataQuery;
 import software.amazon.awssdk.services.ecs.model.ContainerDefinition;
+import software.amazon.awssdk.services.ecs.model.DescribeTaskDefinitionResponse;
 import software.amazon.awssdk.services.ecs.model.DesiredStatus;
 import software.amazon.awssdk.services.ecs.model.Service;
 import software.amazon.awssdk.services.ecs.model.Task;
+import software.amazon.awssdk.services.ecs.model.TaskDefinition;
 
 /**
  * Captures a service's evidence when a session with {@code captureSnapshot} opens, before the tasks
@@ -227,7 +232,8 @@ public final class SnapshotTaker {
             .put("service", session.serviceName())
             .put("cluster", cluster)
             .put("capturedAt", at.toString())
-            .put("reason", session.reason());
+            .put("reason", session.reason())
+            .put("onset", onset(session).toString());
     ObjectNode parts = evidence.putObject("parts");
     Optional<Service> service =
         part(
@@ -259,7 +265,10 @@ public final class SnapshotTaker {
                 () -> tasks(cluster, session, DesiredStatus.STOPPED, stopped),
                 true);
         case "serviceEvents" -> part(parts, include, () -> events(service.orElseThrow()), true);
-        case "deployments" -> part(parts, include, () -> deployments(service.orElseThrow()), true);
+        case "deployments" -> {
+          part(parts, include, () -> deployments(service.orElseThrow()), true);
+          part(parts, "lastDeploy", () -> lastDeploy(session, service.orElseThrow()), true);
+        }
         case "metrics" ->
             part(parts, include, () -> metrics(session, service.orElseThrow(), at), true);
         case "logs" ->
@@ -297,6 +306,28 @@ public final class SnapshotTaker {
       LOG.warn("diagnosing the snapshot of {} failed: {}", session.serviceName(), e.toString());
     }
     return evidence;
+  }
+
+  /**
+   * When what opened the session began: a metric breach began its {@code for} before the trigger
+   * fired (the session opens as it fires); anything else, when the session opened.
+   */
+  private Instant onset(Session session) {
+    if (session.origin() != Session.Origin.TRIGGER) {
+      return session.openedAt();
+    }
+    Duration longestFor =
+        policies
+            .current()
+            .policy(session.policy())
+            .map(p -> p.spec().triggers())
+            .orElse(List.of())
+            .stream()
+            .filter(Trigger.Metric.class::isInstance)
+            .map(t -> ((Trigger.Metric) t).forDuration().orElse(Duration.ofMinutes(1)))
+            .max(Duration::compareTo)
+            .orElse(Duration.ZERO);
+    return session.openedAt().minus(longestFor);
   }
 
   /** Runs one part; stores its data, or its failure, under its name. */
@@ -405,6 +436,48 @@ public final class SnapshotTaker {
                     .put("pending", d.pendingCount())
                     .put("failedTasks", d.failedTasks()));
     return array;
+  }
+
+  /** How far down a family the revision before the last deploy is looked for. */
+  private static final int REVISIONS_BACK = 10;
+
+  /**
+   * The service's last deploy by a person: the revision it ran when the session opened, when that
+   * was registered, the revision before it (past Sherlock's own), and what changed between them -
+   * for the diagnosis that asks whether a deploy started it.
+   */
+  private ObjectNode lastDeploy(Session session, Service service) {
+    DescribeTaskDefinitionResponse current =
+        ecs.taskDefinition(session.baseRevision().orElse(service.taskDefinition()));
+    Optional<String> base = TaskDefinitionOverlay.tag(current, TaskDefinitionOverlay.TAG_BASE);
+    if (base.isPresent()) { // a dry run on a service another session changed: its base
+      current = ecs.taskDefinition(base.get());
+    }
+    TaskDefinition td = current.taskDefinition();
+    ObjectNode data =
+        JsonNodeFactory.instance.objectNode().put("revision", td.family() + ":" + td.revision());
+    if (td.registeredAt() != null) {
+      data.put("registeredAt", td.registeredAt().toString());
+    }
+    for (int r = td.revision() - 1; r >= Math.max(1, td.revision() - REVISIONS_BACK); r--) {
+      DescribeTaskDefinitionResponse previous;
+      try {
+        previous = ecs.taskDefinition(td.family() + ":" + r);
+      } catch (RuntimeException e) {
+        continue; // deleted: the one before may still be there
+      }
+      if (TaskDefinitionOverlay.tag(previous, TaskDefinitionOverlay.TAG_MANAGED).isPresent()) {
+        continue;
+      }
+      data.put("previous", td.family() + ":" + r);
+      ArrayNode changes = data.putArray("changes");
+      TaskDefinitionDiff.between(
+              TaskDefinitionOverlay.asRegistration(previous.taskDefinition(), previous.tags()),
+              TaskDefinitionOverlay.asRegistration(td, current.tags()))
+          .forEach(c -> changes.add(PlanPrinter.describe(c)));
+      break;
+    }
+    return data;
   }
 
   /** CPU and memory of the service, and the metrics of the policy's metric triggers, around now. */

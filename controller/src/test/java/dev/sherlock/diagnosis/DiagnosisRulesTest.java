@@ -82,6 +82,34 @@ class DiagnosisRulesTest {
   }
 
   @Test
+  void aDeployJustBeforeTheOnsetIsNamedWithWhatItChanged() {
+    Cause cause =
+        only(
+            Diagnoser.causes(
+                evidence(deployed("2026-11-20T09:52:00Z", "like-service:6"), Map.of())));
+    assertThat(cause.title())
+        .isEqualTo(
+            "a deploy shortly before the onset: like-service:7 (from like-service:6, 1 change)");
+    assertThat(cause.confidence()).isEqualTo(0.6);
+    assertThat(cause.evidence())
+        .extracting(Cause.Support::text)
+        .containsExactly(
+            "like-service:7 registered at 2026-11-20T09:52:00Z, 8 min before the onset at"
+                + " 2026-11-20T10:00:00Z",
+            "~ container like-service: environment FEATURE_X: (unset) -> \"on\"");
+    assertThat(cause.nextStep()).contains("roll back to like-service:6");
+
+    assertThat(
+            Diagnoser.causes(
+                evidence(deployed("2026-11-20T07:00:00Z", "like-service:6"), Map.of())))
+        .as("three hours earlier: no correlation")
+        .isEmpty();
+    assertThat(Diagnoser.causes(evidence(deployed("2026-11-20T09:52:00Z", null), Map.of())))
+        .as("the first revision: nothing to compare with")
+        .isEmpty();
+  }
+
+  @Test
   void anOomKillAtTheLimit() {
     String oom =
         stopped(
@@ -242,6 +270,21 @@ class DiagnosisRulesTest {
     return log.length == 0
         ? snapshot
         : snapshot.replace("\"INFO: 200 in 130 ms\"", "\"" + log[0] + "\"");
+  }
+
+  /** A quiet snapshot whose service's last deploy, like-service:7, was registered at {@code at}. */
+  private static String deployed(String at, String previous) {
+    String prev = previous == null ? "" : "\"previous\": \"%s\",".formatted(previous);
+    return QUIET
+        .replace("{\"parts\": {", "{\"onset\": \"2026-11-20T10:00:00Z\", \"parts\": {")
+        .replace(
+            "\"logs\":",
+            """
+            "lastDeploy": {"status": "ok", "data": {"revision": "like-service:7",
+              "registeredAt": "%s", %s
+              "changes": ["~ container like-service: environment FEATURE_X: (unset) -> \\"on\\""]}},
+            "logs":"""
+                .formatted(at, prev));
   }
 
   private static Evidence evidence(String snapshot, Map<String, String> environment) {

@@ -39,8 +39,8 @@ class PlanCommandTest {
             "      + container xray-daemon (image public.ecr.aws/xray/aws-xray-daemon:3.3.7, cpu 32,"
                 + " memory 256 MiB, ports 2000/udp, essential false, logs awslogs)",
             "    service: ~ taskDefinition: like-service:7 -> the new revision (rolling deployment)",
-            "    snapshot: tasks, stoppedTasks, serviceEvents, metrics, logs, traces (1m after the"
-                + " changes are live)");
+            "    snapshot: tasks, stoppedTasks, serviceEvents, deployments, metrics, logs, traces (1m"
+                + " after the changes are live)");
   }
 
   @Test
