@@ -41,6 +41,16 @@ final class Api {
     }
   }
 
+  /** Thrown where no endpoint answers yet (a filter): answered in the API's error shape. */
+  static final class Refused extends RuntimeException {
+    final int status;
+
+    Refused(int status, String message) {
+      super(message, null, false, false);
+      this.status = status;
+    }
+  }
+
   static NotFound notFound(String message) {
     return new NotFound(message);
   }

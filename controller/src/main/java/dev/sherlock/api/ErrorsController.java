@@ -43,6 +43,9 @@ public final class ErrorsController {
     if (e instanceof Api.NotFound notFound) {
       return Api.error(404, notFound.getMessage());
     }
+    if (e instanceof Api.Refused refused) {
+      return Api.error(refused.status, refused.getMessage());
+    }
     if (e instanceof ConversionErrorException || e instanceof UnsatisfiedRouteException) {
       return Api.error(400, UserError.oneLine(e));
     }

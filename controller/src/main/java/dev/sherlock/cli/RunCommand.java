@@ -124,7 +124,7 @@ public final class RunCommand implements Callable<Integer> {
       PolicySource policies = context.getBean(PolicySource.class);
       LOG.atInfo()
           .setMessage(
-              "sherlock {} running ({}): {} policies from {}, events from queue {}, API on {}")
+              "sherlock {} running ({}): {} policies from {}, events from queue {}, API and console on {}")
           .addArgument(Sherlock.version())
           .addArgument(config.dryRun() ? "dry run" : "enforce")
           .addArgument(policies.policies().size())

@@ -127,8 +127,10 @@ public final class Findings {
     return record(kind, subject, summary, null);
   }
 
-  public void listen(Consumer<Finding> listener) {
+  /** Calls {@code listener} with each finding recorded from now on; closing stops it. */
+  public AutoCloseable listen(Consumer<Finding> listener) {
     listeners.add(listener);
+    return () -> listeners.remove(listener);
   }
 
   public static ObjectNode evidence() {

@@ -139,8 +139,10 @@ public final class SnapshotTaker {
             .put("reason", session.reason())
             .put("request", request);
     ObjectNode parts = evidence.putObject("parts");
+    // Running ones only: a task still starting has nothing listening yet.
     List<Task> tasks =
         ecs.tasks(cluster, session.serviceName(), DesiredStatus.RUNNING).stream()
+            .filter(t -> "RUNNING".equals(t.lastStatus()))
             .limit(MAX_TASKS)
             .toList();
     List<java.util.concurrent.Future<TaskAddresses.Page>> pages = new ArrayList<>();

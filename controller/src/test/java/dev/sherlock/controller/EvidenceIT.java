@@ -261,16 +261,32 @@ class EvidenceIT {
     world = new ControllerWorld(root);
     world.policy(
         "pages.yaml",
-        ControllerWorld.oomPolicy(
-            "pages",
-            "- captureStatusPage: {path: /server-status, port: 80, maxBytes: 64KiB}\n"
-                + "- captureStatusPage: {path: /server-status, port: 9999, timeout: 1s}",
-            ""));
+        """
+        apiVersion: sherlock.dev/v1alpha1
+        kind: DebugPolicy
+        metadata: {name: pages}
+        spec:
+          target: {cluster: mysfits, services: [like-service]}
+          triggers:
+            - restarts: {count: 50, within: 10m}
+          actions:
+            - captureStatusPage: {path: /server-status, port: 80, maxBytes: 64KiB}
+            - captureStatusPage: {path: /server-status, port: 9999, timeout: 1s}
+          session: {duration: 30m}
+        """);
+    world.policy(
+        "look.yaml",
+        """
+        apiVersion: sherlock.dev/v1alpha1
+        kind: DebugSession
+        metadata: {name: look}
+        spec:
+          policy: pages
+          target: {cluster: mysfits, service: like-service}
+          duration: 20m
+          reason: a look at the status pages
+        """);
     world.start();
-    world
-        .sandbox
-        .scenario()
-        .add(new Scenario.OomKill("mysfits", "like-service", Duration.ofSeconds(5)));
     world.advanceUntil(
         Duration.ofSeconds(5), () -> world.findings(FindingKind.Snapshot).size() >= 2);
 

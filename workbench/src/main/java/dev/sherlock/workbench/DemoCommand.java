@@ -185,6 +185,7 @@ public final class DemoCommand implements Callable<Integer> {
     say(
         "HTTP API on %s (curl %s/api/findings?kind=Snapshot; mutating calls need: Authorization: Bearer %s)",
         api, api, token);
+    say("console on %s/ - open it in a browser to watch the story live", api);
     controller.start();
     say("controller running with %d policies from %s", set.policies().size(), policies);
 

@@ -247,6 +247,7 @@ class CommandLineIT {
         .contains("Authorization: Bearer demo-token")
         .contains("Story complete after")
         .containsPattern("HTTP API on http://127\\.0\\.0\\.1:\\d+")
+        .containsPattern("console on http://127\\.0\\.0\\.1:\\d+/ - open it in a browser")
         .doesNotContain("\u001b[");
     assertThat(demo.err()).isEmpty();
 

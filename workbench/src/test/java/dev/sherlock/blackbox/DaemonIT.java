@@ -311,7 +311,8 @@ class DaemonIT {
       String started =
           daemon.awaitLine(l -> l.contains("RunCommand - sherlock"), Duration.ofMinutes(1));
       assertThat(started).contains("running (dry run)").doesNotStartWith("{");
-      Matcher at = Pattern.compile("API on (http://127\\.0\\.0\\.1:\\d+)").matcher(started);
+      Matcher at =
+          Pattern.compile("API and console on (http://127\\.0\\.0\\.1:\\d+)").matcher(started);
       assertThat(at.find()).isTrue();
       String api = at.group(1);
       awaitReadiness(api);
