@@ -695,8 +695,37 @@ async function findingPage(id) {
 
 // ---------------------------------------------------------------------------------- policies
 
-async function policiesPage() {
-  const body = await api("/api/policies");
+async function policiesPage(params) {
+  const [body, services] = await Promise.all([api("/api/policies"), api("/api/services")]);
+  const chosen = params.get("plan") || "";
+  const select = h(
+    "select",
+    { id: "plan-service", name: "plan" },
+    services.services.map((s) => {
+      const value = `${s.cluster}/${s.service}`;
+      return h("option", { value, selected: value === chosen }, value);
+    }),
+  );
+  const output = h("div", { id: "plan-output" });
+  if (chosen) {
+    const [cluster, service] = chosen.split("/");
+    output.append(h("p", { class: "muted" }, `Reading ${service} from ECS...`));
+    api(`/api/plan?cluster=${encodeURIComponent(cluster)}&service=${encodeURIComponent(service)}`)
+      .then((plan) => output.replaceChildren(h("pre", {}, plan.text || "No policy selects this service.")))
+      .catch((e) => output.replaceChildren(message(`No plan: ${e.message}`, "bad")));
+  }
+  const planForm = h(
+    "form",
+    {
+      class: "filters",
+      onsubmit: (e) => {
+        e.preventDefault();
+        location.hash = `#/policies?plan=${encodeURIComponent(select.value)}`;
+      },
+    },
+    h("label", {}, "service", select),
+    h("button", { type: "submit" }, "What would the policies do?"),
+  );
   setPage(
     "Policies",
     body.source ? h("p", {}, `From ${body.source.location} (${body.source.ref})`) : null,
@@ -719,6 +748,10 @@ async function policiesPage() {
     body.rejected.length
       ? h("ul", { class: "log" }, body.rejected.map((r) => h("li", {}, r)))
       : h("p", { class: "muted" }, "None: every policy file is valid."),
+    h("h2", {}, "What would this do?"),
+    h("p", { class: "muted" }, "sherlock plan for one service as ECS runs it now: every session the policies could open and the exact change."),
+    planForm,
+    output,
   );
   return null;
 }
@@ -823,7 +856,7 @@ async function route(event) {
     else if (parts[0] === "sessions" && parts[1]) leave = await sessionPage(parts[1]);
     else if (parts[0] === "findings" && parts[1]) leave = await findingPage(parts[1]);
     else if (parts[0] === "findings") leave = await findingsPage(params);
-    else if (parts[0] === "policies") leave = await policiesPage();
+    else if (parts[0] === "policies") leave = await policiesPage(params);
     else if (parts[0] === "services" && parts[2]) leave = await servicePage(parts[1], parts[2]);
     else setPage("Not found", message(`Nothing at ${hash}.`, "bad"), link("#/", "Overview"));
   } catch (e) {

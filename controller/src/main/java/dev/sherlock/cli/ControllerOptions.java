@@ -30,7 +30,7 @@ public final class ControllerOptions {
       paramLabel = "[SERVICE=]URL",
       description =
           "One endpoint for every AWS service (the sandbox, LocalStack), or with SERVICE= for one"
-              + " of them (ecs, sqs, events, monitoring, logs, application-autoscaling, dynamodb);"
+              + " of them (ecs, sqs, events, monitoring, logs, xray, application-autoscaling, dynamodb);"
               + " repeatable.")
   List<String> endpoint = List.of();
 

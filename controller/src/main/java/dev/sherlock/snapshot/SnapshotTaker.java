@@ -130,14 +130,7 @@ public final class SnapshotTaker {
     Instant at = clock.instant();
     String cluster = ServiceArns.cluster(session.serviceArn());
     String request = "GET :%d%s".formatted(action.port(), action.path());
-    ObjectNode evidence =
-        JsonNodeFactory.instance
-            .objectNode()
-            .put("service", session.serviceName())
-            .put("cluster", cluster)
-            .put("capturedAt", at.toString())
-            .put("reason", session.reason())
-            .put("request", request);
+    ObjectNode evidence = header(session, at).put("request", request);
     ObjectNode parts = evidence.putObject("parts");
     // Running ones only: a task still starting has nothing listening yet.
     List<Task> tasks =
@@ -199,6 +192,16 @@ public final class SnapshotTaker {
     return evidence;
   }
 
+  /** What every snapshot of a session starts with: whose, where, when and why. */
+  private static ObjectNode header(Session session, Instant at) {
+    return JsonNodeFactory.instance
+        .objectNode()
+        .put("service", session.serviceName())
+        .put("cluster", ServiceArns.cluster(session.serviceArn()))
+        .put("capturedAt", at.toString())
+        .put("reason", session.reason());
+  }
+
   private static TaskAddresses.Page unwrap(java.util.concurrent.Future<TaskAddresses.Page> future)
       throws Exception {
     try {
@@ -228,14 +231,7 @@ public final class SnapshotTaker {
   public ObjectNode capture(Session session, Action.CaptureSnapshot action) {
     Instant at = clock.instant();
     String cluster = ServiceArns.cluster(session.serviceArn());
-    ObjectNode evidence =
-        JsonNodeFactory.instance
-            .objectNode()
-            .put("service", session.serviceName())
-            .put("cluster", cluster)
-            .put("capturedAt", at.toString())
-            .put("reason", session.reason())
-            .put("onset", onset(session).toString());
+    ObjectNode evidence = header(session, at).put("onset", onset(session).toString());
     ObjectNode parts = evidence.putObject("parts");
     Optional<Service> service =
         part(

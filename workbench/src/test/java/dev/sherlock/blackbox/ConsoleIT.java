@@ -217,6 +217,26 @@ class ConsoleIT {
 
   @Test
   @Order(6)
+  void thePoliciesPageShowsWhatThePoliciesWouldDoToAService() {
+    browser.get(console + "/#/policies");
+    await().until(() -> !browser.findElements(By.id("plan-service")).isEmpty());
+    assertThat(text("main")).contains("like-latency-debug-logs").contains("None: every policy");
+    browser
+        .findElement(By.cssSelector("#plan-service option[value='mysfits/like-service']"))
+        .click();
+    browser.findElement(By.xpath("//button[text()='What would the policies do?']")).click();
+    await()
+        .atMost(Duration.ofSeconds(30))
+        .until(() -> text("#plan-output").contains("policy like-latency-debug-logs"));
+    assertThat(browser.getCurrentUrl()).endsWith("#/policies?plan=mysfits%2Flike-service");
+    assertThat(text("#plan-output"))
+        .contains("service mysfits/like-service")
+        .contains("~ container like-service: environment LOGLEVEL")
+        .doesNotContain("service mysfits/monolith");
+  }
+
+  @Test
+  @Order(7)
   void aCrossOriginChangeIsRefusedAndThePageAllowsOnlyItsOwnScript() throws Exception {
     HttpResponse<String> index =
         HTTP.send(

@@ -155,7 +155,7 @@ class StoreCommandsIT {
     assertThat(wrong.errText())
         .contains(
             "--endpoint dynamo=http://127.0.0.1:1: no AWS service dynamo (one of: ecs, sqs, events,"
-                + " monitoring, logs, application-autoscaling, dynamodb)");
+                + " monitoring, logs, xray, application-autoscaling, dynamodb)");
     DaemonIT.assertNoStackTrace(wrong);
   }
 
