@@ -70,9 +70,19 @@ public final class ClusterInsights {
       return;
     }
     // Recorded before the change: a crash between the two leaves a record to undo, never a change
-    // without one.
+    // without one. A call that fails puts the record back, or the next look would take the
+    // unchanged setting for a person's.
     sessions.saveInsights(change.applying(level));
-    ecs.setContainerInsights(cluster, level);
+    try {
+      ecs.setContainerInsights(cluster, level);
+    } catch (RuntimeException e) {
+      if (recorded.isPresent()) {
+        sessions.saveInsights(recorded.get());
+      } else {
+        sessions.clearInsights(cluster);
+      }
+      throw e;
+    }
     findings.record(
         FindingKind.ActionApplied,
         Findings.Subject.of(cluster, null, null, null),

@@ -83,6 +83,33 @@ class ClusterInsightsIT {
         .noneMatch(s -> s.contains("Container Insights"));
   }
 
+  @Test
+  void aThrottledChangeIsTriedAgainNotTakenForAPersons() {
+    world.policy("s1.yaml", session("short", "insights-like", "like-service", "10m"));
+    world
+        .sandbox
+        .faults()
+        .inject(
+            "ecs.UpdateClusterSettings",
+            new dev.sherlock.sandbox.faults.FaultInjector.Faults(1.0, 0, Duration.ZERO));
+    world.start();
+    world.advanceUntil(
+        Duration.ofSeconds(10),
+        () ->
+            world.sandbox.calls().count("ecs", "UpdateClusterSettings", "ThrottlingException") > 0);
+    assertThat(setting()).isEqualTo("disabled");
+
+    world
+        .sandbox
+        .faults()
+        .inject(
+            "ecs.UpdateClusterSettings",
+            new dev.sherlock.sandbox.faults.FaultInjector.Faults(0, 0, Duration.ZERO));
+    world.advanceUntil(Duration.ofSeconds(10), () -> setting().equals("enabled"));
+    assertThat(world.findings(FindingKind.Drift)).isEmpty();
+    world.advanceUntil(Duration.ofSeconds(30), () -> setting().equals("disabled"));
+  }
+
   private String setting() {
     return world
         .ecs
