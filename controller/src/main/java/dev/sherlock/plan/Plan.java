@@ -38,11 +38,7 @@ public record Plan(List<ServicePlan> services) {
 
     /** How long after the changes are live the snapshot is taken. */
     public Duration snapshotAfter() {
-      return policy.spec().actions().stream()
-          .filter(dev.sherlock.policy.Action.CaptureSnapshot.class::isInstance)
-          .flatMap(a -> ((dev.sherlock.policy.Action.CaptureSnapshot) a).after().stream())
-          .max(Duration::compareTo)
-          .orElse(Duration.ZERO);
+      return dev.sherlock.policy.Action.CaptureSnapshot.delayOf(policy.spec().actions());
     }
   }
 

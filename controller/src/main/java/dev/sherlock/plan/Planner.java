@@ -144,10 +144,7 @@ public final class Planner {
     overlay
         .minCapacity()
         .ifPresent(min -> serviceChanges.addAll(capacityChanges(service, state, min)));
-    policy.spec().actions().stream()
-        .filter(Action.EnableContainerInsights.class::isInstance)
-        .map(a -> ((Action.EnableContainerInsights) a).levelOrDefault())
-        .max(java.util.Comparator.comparingInt(dev.sherlock.session.InsightsChange::rank))
+    Action.EnableContainerInsights.mostAskedBy(policy.spec().actions())
         .ifPresent(
             level ->
                 serviceChanges.add(

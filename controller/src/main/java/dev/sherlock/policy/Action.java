@@ -77,6 +77,18 @@ public sealed interface Action {
             "taskStats",
             "traces");
 
+    /**
+     * How long after the changes are live the snapshots among {@code actions} wait: the longest
+     * {@code after} asked, else not at all.
+     */
+    public static java.time.Duration delayOf(List<Action> actions) {
+      return actions.stream()
+          .filter(CaptureSnapshot.class::isInstance)
+          .flatMap(a -> ((CaptureSnapshot) a).after().stream())
+          .max(java.time.Duration::compareTo)
+          .orElse(java.time.Duration.ZERO);
+    }
+
     public CaptureSnapshot {
       include = include == null ? EVERYTHING : List.copyOf(include);
     }
@@ -133,6 +145,23 @@ public sealed interface Action {
   record EnableContainerInsights(Optional<String> level) implements Action {
     public String levelOrDefault() {
       return level.orElse("enabled");
+    }
+
+    /** ECS's levels, least to most: a session asking for {@code enabled} is served by enhanced. */
+    public static int rank(String level) {
+      return switch (level) {
+        case "enhanced" -> 2;
+        case "enabled" -> 1;
+        default -> 0;
+      };
+    }
+
+    /** The most Container Insights {@code actions} ask for, if they ask at all. */
+    public static Optional<String> mostAskedBy(List<Action> actions) {
+      return actions.stream()
+          .filter(EnableContainerInsights.class::isInstance)
+          .map(a -> ((EnableContainerInsights) a).levelOrDefault())
+          .max(java.util.Comparator.comparingInt(EnableContainerInsights::rank));
     }
   }
 }

@@ -44,6 +44,15 @@ public sealed interface Trigger {
       dimensions = dimensions == null ? Map.of() : Map.copyOf(dimensions);
     }
 
+    public Duration periodOrDefault() {
+      return period.orElse(DEFAULT_PERIOD);
+    }
+
+    /** How long a breach must hold before it fires: {@code for}, else one period. */
+    public Duration breachFor() {
+      return forDuration.orElse(periodOrDefault());
+    }
+
     /** A value over {@code factor} times the metric's average over the {@code over} window. */
     public record Baseline(double factor, Duration over) {}
   }

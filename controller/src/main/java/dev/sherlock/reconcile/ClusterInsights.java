@@ -3,8 +3,8 @@ package dev.sherlock.reconcile;
 import dev.sherlock.aws.EcsGateway;
 import dev.sherlock.finding.FindingKind;
 import dev.sherlock.finding.Findings;
+import dev.sherlock.policy.Action;
 import dev.sherlock.session.InsightsChange;
-import dev.sherlock.session.Session;
 import dev.sherlock.session.Sessions;
 import jakarta.inject.Singleton;
 import java.util.Optional;
@@ -63,7 +63,7 @@ public final class ClusterInsights {
           Findings.evidence().put("sherlockSet", change.applied().get()).put("found", now));
       return;
     }
-    if (InsightsChange.rank(now) >= InsightsChange.rank(level)) {
+    if (Action.EnableContainerInsights.rank(now) >= Action.EnableContainerInsights.rank(level)) {
       if (recorded.isEmpty()) {
         sessions.saveInsights(change); // the cluster had enough: nothing to undo, but remembered
       }
@@ -117,7 +117,7 @@ public final class ClusterInsights {
     return sessions.active().stream()
         .filter(s -> !s.dryRun())
         .filter(s -> ServiceArns.cluster(s.serviceArn()).equals(cluster))
-        .flatMap(Session::insightsLevel)
-        .max(java.util.Comparator.comparingInt(InsightsChange::rank));
+        .flatMap(s -> s.insightsLevel().stream())
+        .max(java.util.Comparator.comparingInt(Action.EnableContainerInsights::rank));
   }
 }

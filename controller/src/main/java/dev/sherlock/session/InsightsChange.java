@@ -13,15 +13,6 @@ import java.util.Optional;
  */
 public record InsightsChange(
     String cluster, String before, Optional<String> applied, boolean handedOver) {
-  /** Levels from least to most: a session asking for {@code enabled} is served by enhanced. */
-  public static int rank(String level) {
-    return switch (level) {
-      case "enhanced" -> 2;
-      case "enabled" -> 1;
-      default -> 0;
-    };
-  }
-
   public InsightsChange applying(String level) {
     return new InsightsChange(cluster, before, Optional.of(level), false);
   }

@@ -218,20 +218,13 @@ public record Session(
             a -> a instanceof Action.CaptureSnapshot || a instanceof Action.CaptureStatusPage);
   }
 
-  /** The Container Insights level its actions ask for on its cluster, if any. */
-  public java.util.stream.Stream<String> insightsLevel() {
-    return actions.stream()
-        .filter(Action.EnableContainerInsights.class::isInstance)
-        .map(a -> ((Action.EnableContainerInsights) a).levelOrDefault());
+  /** The most Container Insights its actions ask for on its cluster, if any. */
+  public Optional<String> insightsLevel() {
+    return Action.EnableContainerInsights.mostAskedBy(actions);
   }
 
   /** How long after its changes are live its snapshot waits: the longest {@code after} asked. */
   public Duration snapshotDelay() {
-    return actions.stream()
-        .filter(Action.CaptureSnapshot.class::isInstance)
-        .map(a -> ((Action.CaptureSnapshot) a).after())
-        .flatMap(Optional::stream)
-        .max(Duration::compareTo)
-        .orElse(Duration.ZERO);
+    return Action.CaptureSnapshot.delayOf(actions);
   }
 }

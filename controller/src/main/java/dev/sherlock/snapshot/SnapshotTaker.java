@@ -322,7 +322,7 @@ public final class SnapshotTaker {
             .orElse(List.of())
             .stream()
             .filter(Trigger.Metric.class::isInstance)
-            .map(t -> ((Trigger.Metric) t).forDuration().orElse(Duration.ofMinutes(1)))
+            .map(t -> ((Trigger.Metric) t).breachFor())
             .max(Duration::compareTo)
             .orElse(Duration.ZERO);
     return session.openedAt().minus(longestFor);

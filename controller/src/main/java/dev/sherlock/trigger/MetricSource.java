@@ -119,7 +119,7 @@ public final class MetricSource {
                     metric,
                     service,
                     dimensions(metric, service),
-                    metric.period().orElse(Trigger.Metric.DEFAULT_PERIOD)));
+                    metric.periodOrDefault()));
           }
         }
       }
@@ -201,7 +201,7 @@ public final class MetricSource {
 
   /** How far back a trigger must look: its baseline window, or its breach window, plus a period. */
   private static Duration window(Watch w) {
-    Duration forDuration = w.trigger().forDuration().orElse(w.period());
+    Duration forDuration = w.trigger().breachFor();
     Duration baseline =
         w.trigger().aboveBaseline().map(Trigger.Metric.Baseline::over).orElse(Duration.ZERO);
     return forDuration.plus(baseline).plus(w.period().multipliedBy(2));
@@ -219,7 +219,7 @@ public final class MetricSource {
   static Optional<String> evaluate(Watch w, TreeMap<Instant, Double> points, Instant now) {
     Trigger.Metric t = w.trigger();
     Duration period = w.period();
-    Duration forDuration = t.forDuration().orElse(period);
+    Duration forDuration = t.breachFor();
     long needed = Math.max(1, forDuration.toSeconds() / period.toSeconds());
     // The newest complete periods: a bucket is complete once its end has passed.
     List<Map.Entry<Instant, Double>> complete = new ArrayList<>();
