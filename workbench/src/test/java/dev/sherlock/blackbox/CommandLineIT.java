@@ -88,7 +88,11 @@ class CommandLineIT {
         SHERLOCK.run(
             "validate", "controller/src/test/resources/broken-policies", "--output", "json");
     assertThat(broken.code()).isEqualTo(1);
-    assertThat(broken.outText()).startsWith("{").contains("\"line\"", "\"column\"");
+    assertThat(broken.outText())
+        .startsWith("{")
+        .contains("\"line\"", "\"column\"")
+        .contains("captureSnapshot.after 30m is not shorter than the session (30m)")
+        .contains("captureStatusPage.maxBytes 2MiB is not a size from 1 to 1MiB");
     DaemonIT.assertNoStackTrace(broken);
   }
 
@@ -98,7 +102,12 @@ class CommandLineIT {
         SHERLOCK.run("plan", "policies/", "--state", "policies/state/mysfits.json");
     assertThat(text.code()).as(text.errText()).isZero();
     assertThat(text.outText())
-        .contains("~ container like-service: environment LOGLEVEL: \"ERROR\" -> \"DEBUG\"");
+        .contains("~ container like-service: environment LOGLEVEL: \"ERROR\" -> \"DEBUG\"")
+        .contains("traces (1m after the changes are live)")
+        .contains("snapshot: tasks, metrics, taskStats, status page GET :80/server-status")
+        .contains(
+            "~ cluster mysfits containerInsights: as it is -> at least enhanced, back once no"
+                + " session on the cluster needs it");
 
     Launcher.Exit json =
         SHERLOCK.run(
@@ -107,6 +116,7 @@ class CommandLineIT {
     assertThat(json.outText())
         .startsWith("{")
         .contains("\"newRevisionOf\" : \"like-service:7\"")
+        .contains("\"snapshotAfterSeconds\" : 60")
         .contains("environment LOGLEVEL: \\\"ERROR\\\" -> \\\"DEBUG\\\"");
 
     Launcher.Exit missing = SHERLOCK.run("plan", "policies/", "--state", "nope.json");

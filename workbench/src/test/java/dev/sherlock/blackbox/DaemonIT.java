@@ -105,6 +105,15 @@ class DaemonIT {
               "sherlock_findings_total",
               "sherlock_sessions_active",
               "sherlock_aws_budget_rate{budget=\"ecs.service-modify\"");
+      // The console is served by `run` too, with the API it reads.
+      HttpResponse<String> console = get(api + "/");
+      assertThat(console.statusCode()).isEqualTo(200);
+      assertThat(console.body()).contains("<script src=\"/console/app.js\"");
+      assertThat(console.headers().firstValue("Content-Security-Policy"))
+          .get()
+          .asString()
+          .contains("script-src 'self'");
+      assertThat(get(api + "/api/services").body()).contains("\"service\":\"like-service\"");
 
       // The incident session declared in git (policies/inc-4711.yaml) opens, logged as JSON.
       daemon.awaitLine(
