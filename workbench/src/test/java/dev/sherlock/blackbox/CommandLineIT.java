@@ -284,6 +284,58 @@ class CommandLineIT {
         .containsPattern("\\+[\\d:]+  ActionReverted    like-service back on like-service:1");
   }
 
+  /**
+   * {@code replay --state}: an incident's events, exported as EventBridge delivered them, replayed
+   * on the fleet the state file describes - its region, its revisions - so the revert is to the
+   * revision that fleet really ran ({@code like-service:7}), and a state file that cannot be used
+   * is one line.
+   */
+  @Test
+  void replayOnAFleetsStateRevertsToItsOwnRevision() throws Exception {
+    StringBuilder events = new StringBuilder();
+    String[] times = {"10:00:00", "10:01:30", "10:03:00"};
+    for (int i = 0; i < times.length; i++) {
+      events.append(
+          """
+          {"version": "0", "id": "crash-%1$d", "detail-type": "ECS Task State Change", \
+          "source": "aws.ecs", "account": "123456789012", "time": "2026-11-20T%2$sZ", \
+          "region": "eu-west-1", "resources": ["arn:aws:ecs:eu-west-1:123456789012:task/mysfits/t%1$d"], \
+          "detail": {"clusterArn": "arn:aws:ecs:eu-west-1:123456789012:cluster/mysfits", \
+          "group": "service:like-service", "taskArn": "arn:aws:ecs:eu-west-1:123456789012:task/mysfits/t%1$d", \
+          "taskDefinitionArn": "arn:aws:ecs:eu-west-1:123456789012:task-definition/like-service:7", \
+          "lastStatus": "STOPPED", "desiredStatus": "STOPPED", "stopCode": "EssentialContainerExited", \
+          "containers": [{"name": "like-service", "exitCode": 1}]}}
+          """
+              .formatted(i, times[i]));
+    }
+    java.nio.file.Files.writeString(elsewhere.resolve("incident.jsonl"), events);
+    Path state = Launcher.ROOT.resolve("policies/state/mysfits.json");
+
+    Launcher.Exit replay;
+    try (Launcher.Running running =
+        SHERLOCK
+            .in(elsewhere)
+            .start("replay", "--events", "incident.jsonl", "--state", state.toString())) {
+      replay = running.waitFor(Duration.ofMinutes(5));
+    }
+    assertThat(replay.code()).as(replay.outText() + replay.errText()).isZero();
+    assertThat(replay.out().getFirst())
+        .contains("3 events", "on the world of " + state + " (2 services in mysfits)");
+    assertThat(sessions(replay.out(), "^  (\\S+) on (\\S+) at \\+"))
+        .as(replay.outText())
+        .contains("crashloop-exec on like-service");
+    assertThat(replay.outText())
+        .containsPattern(
+            "ActionApplied +like-service now runs like-service:\\d+ \\(was like-service:7\\)")
+        .containsPattern("ActionReverted +like-service back on like-service:7");
+
+    Launcher.Exit missing =
+        SHERLOCK.in(elsewhere).run("replay", "--events", "incident.jsonl", "--state", "no.json");
+    assertThat(missing.code()).isEqualTo(2);
+    assertThat(missing.errText())
+        .isEqualTo("no.json: error: cannot read the state file: no such file");
+  }
+
   /** The (policy, service) of each session a command's output says opened, in order. */
   private static List<String> sessions(List<String> lines, String pattern) {
     Pattern p = Pattern.compile(pattern);

@@ -124,6 +124,34 @@ class PolicyTestIT {
           expect:
             - noSession: {policy: oom-snapshot, service: like-service}
         """);
+    Path nowhere = dir.resolve("tests/nowhere.yaml");
+    Files.writeString(
+        nowhere,
+        """
+        apiVersion: sherlock.dev/v1alpha1
+        kind: PolicyTest
+        metadata: {name: nowhere}
+        spec:
+          world: {state: ../state/fleet.json}
+          expect:
+            - noSession: {policy: oom-snapshot, service: like-service}
+        """);
+    Path elsewhere = dir.resolve("tests/elsewhere.yaml");
+    Files.writeString(
+        elsewhere,
+        """
+        apiVersion: sherlock.dev/v1alpha1
+        kind: PolicyTest
+        metadata: {name: elsewhere}
+        spec:
+          world: {state: %s}
+          timeline:
+            - at: 1m
+              oomKill: {service: mysfits/checkout}
+          expect:
+            - reverted: {service: other/like-service}
+        """
+            .formatted(Launcher.ROOT.resolve("policies/state/mysfits.json")));
     Launcher.Exit exit =
         SHERLOCK.run(
             "test",
@@ -149,6 +177,22 @@ class PolicyTestIT {
             l ->
                 l.startsWith(endless + ":10:26: error: ")
                     && l.contains("no service like-servce in the world (like-service, monolith)"))
+        .anyMatch(
+            l ->
+                l.equals(
+                    nowhere
+                        + ":5:18: error: spec.world.state: "
+                        + dir.resolve("state/fleet.json")
+                        + ": cannot read the state file: no such file"))
+        .anyMatch(
+            l ->
+                l.startsWith(elsewhere + ":8:26: error: ")
+                    && l.contains(
+                        "no service mysfits/checkout in the world (like-service, monolith)"))
+        .anyMatch(
+            l ->
+                l.startsWith(elsewhere + ":10:27: error: ")
+                    && l.contains("reverted.service: no service other/like-service"))
         .noneMatch(l -> l.contains("Exception"));
     assertThat(exit.out()).isEmpty();
   }

@@ -73,6 +73,14 @@ public final class Ecs implements JsonApi {
     return state.service(state.cluster(cluster), service).desiredCount;
   }
 
+  /**
+   * Numbers the family's next registration {@code revision} (when that is higher than its next
+   * one), so that a world seeded from a fleet's state keeps the fleet's revision numbers.
+   */
+  public void numberNextRevision(String family, int revision) {
+    state.taskDefinitions.numberNext(family, revision);
+  }
+
   /** Load balancer target groups of a service, for the simulator's ALB metrics. */
   public Optional<JsonNode> loadBalancers(String cluster, String service) {
     return Optional.ofNullable(state.service(state.cluster(cluster), service).loadBalancers);

@@ -52,6 +52,7 @@ final class TaskDefinitionStore {
   private final Arns arns;
   private final Map<String, TreeMap<Integer, Revision>> families = new TreeMap<>();
   private final Map<String, Revision> byArn = new LinkedHashMap<>();
+  private final Map<String, Integer> nextNumbers = new java.util.HashMap<>();
 
   TaskDefinitionStore(Arns arns) {
     this.arns = arns;
@@ -93,7 +94,9 @@ final class TaskDefinitionStore {
       }
     }
     TreeMap<Integer, Revision> revisions = families.computeIfAbsent(family, f -> new TreeMap<>());
-    int number = revisions.isEmpty() ? 1 : revisions.lastKey() + 1;
+    int next = revisions.isEmpty() ? 1 : revisions.lastKey() + 1;
+    int number = Math.max(next, nextNumbers.getOrDefault(family, next));
+    nextNumbers.remove(family);
     String arn = arns.taskDefinition(family, number);
     ObjectNode definition = request.deepCopy();
     definition.remove("tags");
@@ -118,6 +121,14 @@ final class TaskDefinitionStore {
     revisions.put(number, revision);
     byArn.put(arn, revision);
     return revision;
+  }
+
+  /**
+   * The number the family's next registration gets, when it is higher than the next one: a world
+   * seeded from a fleet's state keeps that fleet's revision numbers.
+   */
+  void numberNext(String family, int revision) {
+    nextNumbers.put(family, revision);
   }
 
   /** By ARN, {@code family:revision}, or {@code family} (its latest ACTIVE revision). */

@@ -38,8 +38,11 @@ public record PolicyTest(String file, String name, Spec spec) {
     }
   }
 
-  /** The sandbox's world at the start; {@code mysfits} is the only seed so far. */
-  public record World(Optional<String> seed) {}
+  /**
+   * The sandbox's world at the start: a seed ({@code mysfits}, the default) or a state file as
+   * {@code sherlock plan --state} reads it, relative to the test's file.
+   */
+  public record World(Optional<String> seed, Optional<String> state) {}
 
   /** How long to run when the test does not say: 10 minutes past the last step or window. */
   public Duration duration() {

@@ -8,7 +8,6 @@ import dev.sherlock.finding.Findings;
 import dev.sherlock.install.Installer;
 import dev.sherlock.overlay.TaskDefinitionOverlay;
 import dev.sherlock.policy.DebugPolicy;
-import dev.sherlock.sandbox.MysfitsWorld;
 import dev.sherlock.sandbox.Sandbox;
 import dev.sherlock.sandbox.workload.Scenario;
 import dev.sherlock.session.Session;
@@ -16,6 +15,7 @@ import dev.sherlock.session.Sessions;
 import dev.sherlock.snapshot.SnapshotTaker;
 import dev.sherlock.source.PolicySource;
 import dev.sherlock.workbench.OnTheSandbox;
+import dev.sherlock.workbench.World;
 import dev.sherlock.workbench.policytest.PolicyTest.Happening;
 import io.micronaut.context.ApplicationContext;
 import java.io.IOException;
@@ -60,6 +60,7 @@ public final class Rehearsal implements AutoCloseable {
   private static final Duration SETTLE_AT_MOST = Duration.ofSeconds(3);
   private static final Duration READY_AT_MOST = Duration.ofSeconds(60);
 
+  private final World world;
   private final Sandbox sandbox;
   private final Path data;
   private final ApplicationContext context;
@@ -74,22 +75,31 @@ public final class Rehearsal implements AutoCloseable {
   private int events;
 
   /**
-   * Starts the sandbox with the Mysfits world and the controller with the policies in {@code
-   * policies}, and waits until it is ready.
+   * Starts the sandbox with {@code world} and the controller with the policies in {@code policies},
+   * and waits until it is ready.
    *
    * @throws IllegalStateException when the controller does not become ready
    */
-  public Rehearsal(Path policies, boolean dryRun) {
-    this(policies, dryRun, START);
+  public Rehearsal(World world, Path policies, boolean dryRun) {
+    this(world, policies, dryRun, START);
   }
 
   /**
-   * As {@link #Rehearsal(Path, boolean)}, with the virtual clock starting at {@code clockStart}.
+   * As {@link #Rehearsal(World, Path, boolean)}, with the virtual clock starting at {@code
+   * clockStart}.
    */
-  public Rehearsal(Path policies, boolean dryRun, Instant clockStart) {
-    sandbox = Sandbox.builder().port(0).virtualClock(clockStart).seed(7).start();
+  public Rehearsal(World world, Path policies, boolean dryRun, Instant clockStart) {
+    this.world = world;
+    sandbox =
+        Sandbox.builder()
+            .port(0)
+            .virtualClock(clockStart)
+            .seed(7)
+            .region(world.region())
+            .account(world.account())
+            .start();
     try {
-      MysfitsWorld.seed(sandbox);
+      world.seed(sandbox);
       sandbox.advance(Duration.ofSeconds(30)); // the services' first tasks are running
       data = Files.createTempDirectory("sherlock-test");
       Map<String, Object> properties = OnTheSandbox.properties(sandbox, policies, data);
@@ -141,10 +151,14 @@ public final class Rehearsal implements AutoCloseable {
     return List.copyOf(findings);
   }
 
-  /** The revision a service of the world runs now, e.g. {@code like-service:1}. */
+  /**
+   * The revision a service of the world (by name, or as {@code cluster/name}) runs now, e.g. {@code
+   * like-service:1}.
+   */
   public String runningRevision(String service) {
+    World.Service running = world.service(service);
     String arn =
-        ecs.describeServices(b -> b.cluster(MysfitsWorld.CLUSTER).services(service))
+        ecs.describeServices(b -> b.cluster(running.cluster()).services(running.name()))
             .services()
             .getFirst()
             .taskDefinition();
@@ -210,38 +224,48 @@ public final class Rehearsal implements AutoCloseable {
   }
 
   private void happen(Happening what) {
-    String cluster = MysfitsWorld.CLUSTER;
     Instant now = sandbox.now();
     switch (what) {
-      case Happening.OomKill o ->
-          sandbox
-              .scenario()
-              .add(
-                  new Scenario.OomKill(
-                      cluster, o.service(), o.after().orElse(Duration.ofSeconds(30))));
-      case Happening.CrashLoop c ->
-          sandbox
-              .scenario()
-              .add(
-                  new Scenario.CrashLoop(
-                      cluster,
-                      c.service(),
-                      c.after().orElse(Duration.ofSeconds(30)),
-                      c.exitCode().orElse(1)));
-      case Happening.CpuSpike c ->
-          sandbox
-              .scenario()
-              .add(new Scenario.CpuSpike(cluster, c.service(), now, c.lasts(), c.percent()));
-      case Happening.LatencySpike l ->
-          sandbox
-              .scenario()
-              .add(new Scenario.LatencySpike(cluster, l.service(), now, l.lasts(), l.factor()));
-      case Happening.Recover r -> sandbox.scenario().clear(cluster, r.service());
+      case Happening.OomKill o -> {
+        World.Service s = world.service(o.service());
+        sandbox
+            .scenario()
+            .add(
+                new Scenario.OomKill(
+                    s.cluster(), s.name(), o.after().orElse(Duration.ofSeconds(30))));
+      }
+      case Happening.CrashLoop c -> {
+        World.Service s = world.service(c.service());
+        sandbox
+            .scenario()
+            .add(
+                new Scenario.CrashLoop(
+                    s.cluster(),
+                    s.name(),
+                    c.after().orElse(Duration.ofSeconds(30)),
+                    c.exitCode().orElse(1)));
+      }
+      case Happening.CpuSpike c -> {
+        World.Service s = world.service(c.service());
+        sandbox
+            .scenario()
+            .add(new Scenario.CpuSpike(s.cluster(), s.name(), now, c.lasts(), c.percent()));
+      }
+      case Happening.LatencySpike l -> {
+        World.Service s = world.service(l.service());
+        sandbox
+            .scenario()
+            .add(new Scenario.LatencySpike(s.cluster(), s.name(), now, l.lasts(), l.factor()));
+      }
+      case Happening.Recover r -> {
+        World.Service s = world.service(r.service());
+        sandbox.scenario().clear(s.cluster(), s.name());
+      }
       case Happening.Event e -> sandbox.eventDelivery().deliver(queueArn, event(e.body(), now));
       case Happening.Metric m ->
           sandbox.publish(m.namespace(), m.name(), m.dimensions(), m.value());
-      case Happening.Deploy d -> deploy(cluster, d);
-      case Happening.OpenSession o -> open(cluster, o);
+      case Happening.Deploy d -> deploy(world.service(d.service()), d);
+      case Happening.OpenSession o -> open(world.service(o.service()), o);
     }
   }
 
@@ -271,9 +295,9 @@ public final class Rehearsal implements AutoCloseable {
    * A person's deploy, as a pipeline does it: their own revision (the base of Sherlock's, if one
    * runs) with the variables set, registered and rolled out.
    */
-  private void deploy(String cluster, Happening.Deploy d) {
+  private void deploy(World.Service service, Happening.Deploy d) {
     String running =
-        ecs.describeServices(b -> b.cluster(cluster).services(d.service()))
+        ecs.describeServices(b -> b.cluster(service.cluster()).services(service.name()))
             .services()
             .getFirst()
             .taskDefinition();
@@ -314,10 +338,11 @@ public final class Rehearsal implements AutoCloseable {
             .containerDefinitions(containers)
             .build();
     String arn = ecs.registerTaskDefinition(request).taskDefinition().taskDefinitionArn();
-    ecs.updateService(b -> b.cluster(cluster).service(d.service()).taskDefinition(arn));
+    ecs.updateService(
+        b -> b.cluster(service.cluster()).service(service.name()).taskDefinition(arn));
   }
 
-  private void open(String cluster, Happening.OpenSession o) {
+  private void open(World.Service service, Happening.OpenSession o) {
     DebugPolicy policy =
         context.getBean(PolicySource.class).policies().stream()
             .filter(p -> p.name().equals(o.policy()))
@@ -325,15 +350,15 @@ public final class Rehearsal implements AutoCloseable {
             .orElseThrow(() -> new IllegalArgumentException("no policy " + o.policy()));
     String arn =
         "arn:aws:ecs:%s:%s:service/%s/%s"
-            .formatted(sandbox.region(), sandbox.account(), cluster, o.service());
+            .formatted(sandbox.region(), sandbox.account(), service.cluster(), service.name());
     context
         .getBean(Sessions.class)
         .open(
             new Sessions.Request(
                 policy,
-                cluster,
+                service.cluster(),
                 arn,
-                o.service(),
+                service.name(),
                 Session.Origin.MANUAL,
                 o.reason(),
                 o.duration(),

@@ -2,6 +2,7 @@ package dev.sherlock.workbench.policytest;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.sherlock.UserError;
+import dev.sherlock.plan.ClusterState;
 import dev.sherlock.policy.DebugSession;
 import dev.sherlock.policy.Durations;
 import dev.sherlock.policy.load.Diagnostic;
@@ -9,7 +10,8 @@ import dev.sherlock.policy.load.LoadedDocument;
 import dev.sherlock.policy.load.PolicyLoader;
 import dev.sherlock.policy.load.PolicySet;
 import dev.sherlock.policy.load.SourceMap;
-import dev.sherlock.sandbox.MysfitsWorld;
+import dev.sherlock.workbench.StateWorld;
+import dev.sherlock.workbench.World;
 import dev.sherlock.workbench.policytest.PolicyTest.Expectation;
 import dev.sherlock.workbench.policytest.PolicyTest.Happening;
 import dev.sherlock.workbench.policytest.PolicyTestLoader.LoadedTest;
@@ -20,8 +22,10 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.HashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.Callable;
@@ -72,8 +76,20 @@ public final class TestCommand implements Callable<Integer> {
     PolicySet set = new PolicyLoader().load(List.of(policies));
     List<Diagnostic> problems = new ArrayList<>(loaded.problems());
     problems.addAll(set.problems());
+    Map<LoadedTest, World> worlds = new HashMap<>();
     for (LoadedTest test : loaded.tests()) {
-      problems.addAll(names(test, set, policies));
+      try {
+        World world = worldOf(test);
+        worlds.put(test, world);
+        problems.addAll(names(test, set, policies, world));
+      } catch (ClusterState.StateException e) {
+        problems.add(
+            Diagnostic.at(
+                test.source().file(),
+                test.source().positions().value("/spec/world/state"),
+                // the file's own "FILE: error: why" inside this line's "error:"
+                "spec.world.state: " + e.getMessage().replaceFirst(": error: ", ": ")));
+      }
     }
     if (!problems.isEmpty()) {
       problems.stream().sorted(Diagnostic.BY_POSITION).forEach(p -> err.println(p.format()));
@@ -89,7 +105,7 @@ public final class TestCommand implements Callable<Integer> {
     for (LoadedTest loadedTest : loaded.tests()) {
       PolicyTest test = loadedTest.test();
       long began = System.nanoTime();
-      List<Verdicts.Verdict> found = run(test, set);
+      List<Verdicts.Verdict> found = run(test, set, worlds.get(loadedTest));
       verdicts.addAll(found);
       err.printf(
           "sherlock test: %s: %s of ECS in %.1f s, %d of %d expectations held%n",
@@ -116,7 +132,17 @@ public final class TestCommand implements Callable<Integer> {
     return above == null ? Path.of(".") : above;
   }
 
-  private static List<Verdicts.Verdict> run(PolicyTest test, PolicySet set) throws IOException {
+  /** The world a test starts in: its state file, relative to the test's own, or the Mysfits. */
+  private static World worldOf(LoadedTest loaded) throws ClusterState.StateException {
+    Optional<String> state = loaded.test().spec().world().flatMap(PolicyTest.World::state);
+    if (state.isEmpty()) {
+      return new World.Mysfits();
+    }
+    return StateWorld.read(Path.of(loaded.source().file()).resolveSibling(state.get()).normalize());
+  }
+
+  private static List<Verdicts.Verdict> run(PolicyTest test, PolicySet set, World world)
+      throws IOException {
     Path dir = Files.createTempDirectory("sherlock-test-policies");
     try {
       for (LoadedDocument document : inForce(test, set)) {
@@ -127,7 +153,7 @@ public final class TestCommand implements Callable<Integer> {
         // JSON is YAML: the document as it was read, without the rest of its file.
         Files.writeString(file, document.source().root().toString());
       }
-      try (Rehearsal rehearsal = new Rehearsal(dir, test.spec().dryRun().orElse(false))) {
+      try (Rehearsal rehearsal = new Rehearsal(world, dir, test.spec().dryRun().orElse(false))) {
         rehearsal.play(test.spec().timeline(), test.duration());
         return new Verdicts(
                 test, rehearsal.findings(), rehearsal.start(), rehearsal::runningRevision)
@@ -162,7 +188,8 @@ public final class TestCommand implements Callable<Integer> {
    * What a test names that the policy directory lacks: a policy to put in force, open, or expect
    * something of - each at its place in the test file - and a scenario longer than a day.
    */
-  private static List<Diagnostic> names(LoadedTest loaded, PolicySet set, Path policies) {
+  private static List<Diagnostic> names(
+      LoadedTest loaded, PolicySet set, Path policies, World world) {
     PolicyTest test = loaded.test();
     List<Diagnostic> problems = new ArrayList<>();
     Set<String> known = new LinkedHashSet<>();
@@ -199,19 +226,31 @@ public final class TestCommand implements Callable<Integer> {
                 policy.get(),
                 policies));
       }
+      Optional<String> missing =
+          e instanceof Expectation.Reverted r ? notIn(world, r.service()) : Optional.empty();
+      if (missing.isPresent()) {
+        problems.add(
+            Diagnostic.at(
+                file,
+                loaded
+                    .source()
+                    .positions()
+                    .value(SourceMap.child("/spec/expect", i) + "/reverted/service"),
+                "spec.expect[%d].reverted.service: %s".formatted(i, missing.get())));
+      }
     }
     for (int i = 0; i < test.spec().timeline().size(); i++) {
       PolicyTest.Step step = test.spec().timeline().get(i);
       String pointer = SourceMap.child("/spec/timeline", i);
       Optional<String> service = serviceOf(step.what());
-      if (service.isPresent() && !WORLD_SERVICES.contains(service.get())) {
+      Optional<String> missing = service.flatMap(s -> notIn(world, s));
+      if (missing.isPresent()) {
         String key = happeningKey(root.path("spec").path("timeline").path(i));
         problems.add(
             Diagnostic.at(
                 file,
                 loaded.source().positions().value(pointer + "/" + key + "/service"),
-                "spec.timeline[%d].%s.service: no service %s in the world (%s)"
-                    .formatted(i, key, service.get(), String.join(", ", WORLD_SERVICES))));
+                "spec.timeline[%d].%s.service: %s".formatted(i, key, missing.get())));
       }
       if (step.at().compareTo(test.duration()) > 0) {
         problems.add(
@@ -242,9 +281,15 @@ public final class TestCommand implements Callable<Integer> {
     return problems;
   }
 
-  /** The services of the world a test runs in ({@code mysfits}). */
-  private static final List<String> WORLD_SERVICES =
-      List.of(MysfitsWorld.LIKE_SERVICE, MysfitsWorld.MONOLITH);
+  /** Why the world has no service by that reference, if it has none (or several). */
+  private static Optional<String> notIn(World world, String service) {
+    try {
+      world.service(service);
+      return Optional.empty();
+    } catch (IllegalArgumentException e) {
+      return Optional.of(e.getMessage());
+    }
+  }
 
   /** The key beside {@code at} in a timeline step: {@code oomKill}, {@code deploy}, ... */
   private static String happeningKey(JsonNode step) {

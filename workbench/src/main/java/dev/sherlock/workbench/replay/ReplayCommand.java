@@ -7,12 +7,15 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.sherlock.cli.OutputFormat;
 import dev.sherlock.finding.Finding;
 import dev.sherlock.finding.FindingKind;
+import dev.sherlock.plan.ClusterState;
 import dev.sherlock.policy.DebugSession;
 import dev.sherlock.policy.Durations;
 import dev.sherlock.policy.SessionSettings;
 import dev.sherlock.policy.load.PolicyLoader;
 import dev.sherlock.policy.load.PolicySet;
 import dev.sherlock.workbench.DemoCommand;
+import dev.sherlock.workbench.StateWorld;
+import dev.sherlock.workbench.World;
 import dev.sherlock.workbench.policytest.PolicyTest;
 import dev.sherlock.workbench.policytest.Rehearsal;
 import java.io.PrintWriter;
@@ -30,12 +33,12 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
 /**
- * {@code sherlock replay --events FILE [POLICIES]}: the post-mortem question "had these policies
- * existed during the incident, what would Sherlock have done?". Feeds a recording ({@code sherlock
- * run --record}) or exported events through the policies - the real controller on the sandbox's
- * virtual clock, every event at the time it came, every metric datapoint with the value the
- * controller read then - and prints the timeline: triggers fired and suppressed, sessions opened
- * with their diff, snapshots, reverts. Exit 0 when it ran; 2 when an input is not usable.
+ * {@code sherlock replay --events FILE [--state FILE] [POLICIES]}: the post-mortem question "had
+ * these policies existed during the incident, what would Sherlock have done?". Feeds a recording
+ * ({@code sherlock run --record}) or exported events through the policies - the real controller on
+ * the sandbox's virtual clock, every event at the time it came, every metric datapoint with the
+ * value the controller read then - and prints the timeline: triggers fired and suppressed, sessions
+ * opened with their diff, snapshots, reverts. Exit 0 when it ran; 2 when an input is not usable.
  */
 @Command(
     name = "replay",
@@ -54,6 +57,14 @@ public final class ReplayCommand implements Callable<Integer> {
           "A recording (`sherlock run --record`), JSON lines of EventBridge events, a JSON array"
               + " of them, or `aws sqs receive-message` output.")
   Path events;
+
+  @Option(
+      names = "--state",
+      paramLabel = "FILE",
+      description =
+          "The fleet to replay on, as `sherlock plan --state` reads it (describe-services and"
+              + " describe-task-definition output); default: the sandbox's Mysfits shop.")
+  Optional<Path> state;
 
   @Parameters(
       arity = "0..1",
@@ -88,6 +99,14 @@ public final class ReplayCommand implements Callable<Integer> {
       err.flush();
       return 2;
     }
+    World world;
+    try {
+      world = state.isPresent() ? StateWorld.read(state.get()) : new World.Mysfits();
+    } catch (ClusterState.StateException e) {
+      err.println(e.getMessage());
+      err.flush();
+      return 2;
+    }
     PolicySet set = new PolicyLoader().load(List.of(policies));
     if (!set.isValid()) {
       set.problems().forEach(p -> err.println(p.format()));
@@ -110,17 +129,18 @@ public final class ReplayCommand implements Callable<Integer> {
     if (output == OutputFormat.text) {
       out.printf(
           "replaying %s: %d events and %d metric datapoints over %s from %s, through %d policies"
-              + " of %s on the mysfits world%n",
+              + " of %s on %s%n",
           events,
           recording.events().size(),
           recording.datapoints().size(),
           Durations.format(Duration.between(recording.started(), recording.end()).withNanos(0)),
           recording.started(),
           set.policies().size(),
-          policies);
+          policies,
+          world.description());
       out.flush();
     }
-    try (Rehearsal rehearsal = new Rehearsal(policies, false, recording.started())) {
+    try (Rehearsal rehearsal = new Rehearsal(world, policies, false, recording.started())) {
       for (Recording.Datapoint d : recording.datapoints()) {
         rehearsal.sandbox().replay(d.namespace(), d.name(), d.dimensions(), d.at(), d.value());
       }
