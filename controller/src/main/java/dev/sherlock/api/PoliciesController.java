@@ -86,6 +86,10 @@ public final class PoliciesController {
                     .put("syncAgeSeconds", Duration.between(t, now).toSeconds()));
     git.error().ifPresent(e -> source.put("error", e));
     git.rejected().ifPresent(c -> source.set("rejectedCommit", c.json("id")));
+    if (!git.signingKeys().isEmpty()) {
+      // Only commits one of these keys signed apply (sherlock.git.require-signed-commits).
+      git.signingKeys().forEach(source.putArray("signingKeys")::add);
+    }
     return source;
   }
 

@@ -86,6 +86,16 @@ final class GitLocation {
                 + " SHERLOCK_GIT_KNOWN_HOSTS) to its known_hosts lines, e.g. from ssh-keyscan");
       }
     }
+    Optional<String> signingKeys = Optional.empty();
+    if (env.getProperty("sherlock.git.require-signed-commits", Boolean.class, false)) {
+      signingKeys = secret(env, "sherlock.git.signing-keys");
+      if (signingKeys.isEmpty()) {
+        throw new UserError(
+            "sherlock.git.require-signed-commits needs the keys to trust: set"
+                + " SHERLOCK_GIT_SIGNING_KEYS_FILE (or SHERLOCK_GIT_SIGNING_KEYS) to their"
+                + " ASCII-armored export, gpg --armor --export KEYID...");
+      }
+    }
     return new SherlockConfig.Git(
         remote,
         query.getOrDefault("ref", "main"),
@@ -95,7 +105,8 @@ final class GitLocation {
         secret(env, "sherlock.git.token"),
         secret(env, "sherlock.git.webhook-secret"),
         sshKey,
-        knownHosts);
+        knownHosts,
+        signingKeys);
   }
 
   /**

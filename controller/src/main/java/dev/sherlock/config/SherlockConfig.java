@@ -135,6 +135,10 @@ public record SherlockConfig(
    * @param username the user name sent with the token (GitHub and GitLab accept any)
    * @param token an HTTPS access token, sent as the password
    * @param webhookSecret the secret that push hooks are signed with; empty: no hook is accepted
+   * @param sshKey the private key of a {@code git+ssh} remote
+   * @param knownHosts the {@code known_hosts} lines of a {@code git+ssh} remote
+   * @param signingKeys with {@code sherlock.git.require-signed-commits}: the ASCII-armored OpenPGP
+   *     public keys whose signature a commit needs to apply; empty: signatures are not checked
    */
   public record Git(
       String remote,
@@ -145,7 +149,8 @@ public record SherlockConfig(
       Optional<String> token,
       Optional<String> webhookSecret,
       Optional<String> sshKey,
-      Optional<String> knownHosts) {
+      Optional<String> knownHosts,
+      Optional<String> signingKeys) {
     public static final String PREFIX = "git+";
     public static final Duration INTERVAL = Duration.ofMinutes(1);
 
@@ -166,6 +171,7 @@ public record SherlockConfig(
           username,
           token,
           webhookSecret,
+          Optional.empty(),
           Optional.empty(),
           Optional.empty());
     }

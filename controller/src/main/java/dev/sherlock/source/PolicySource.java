@@ -106,7 +106,8 @@ public final class PolicySource implements AutoCloseable {
 
   /**
    * How the git source stands: the commit in force, the last fetch that worked, why the last one
-   * failed, and the last commit rejected.
+   * failed, the last commit rejected, and the keys a commit must be signed with (none: signatures
+   * are not required).
    */
   public record GitStatus(
       SherlockConfig.Git source,
@@ -114,7 +115,8 @@ public final class PolicySource implements AutoCloseable {
       Optional<Instant> lastSync,
       Optional<String> error,
       Optional<GitCommit> rejected,
-      long failures) {}
+      long failures,
+      List<String> signingKeys) {}
 
   /** The git source's state, or empty when the policies come from a directory. */
   public Optional<GitStatus> gitStatus() {
@@ -126,7 +128,8 @@ public final class PolicySource implements AutoCloseable {
                 sync.lastSuccess,
                 sync.lastError,
                 sync.rejected,
-                sync.failures));
+                sync.failures,
+                sync.repository == null ? List.of() : sync.repository.signingKeys()));
   }
 
   /** Asks for a fetch now (a push hook): several asks before it starts make one fetch. */
@@ -279,7 +282,24 @@ public final class PolicySource implements AutoCloseable {
     LOG.warn("cannot fetch the policies from {}: {}", source.location(), why);
   }
 
-  /** Applies a fetched commit if all of it validates; else records why, and keeps the last. */
+  /** A commit that may not apply: why, as a finding, while the commit in force keeps running. */
+  private void reject(GitCommit rejected, String by, List<String> why) {
+    sync.rejected = Optional.of(rejected);
+    var lines = Findings.evidence().putArray("problems");
+    why.forEach(lines::add);
+    var evidence = rejected.json("commit");
+    evidence.set("problems", lines);
+    findings.record(
+        FindingKind.PolicyRejected,
+        Findings.Subject.NONE,
+        "commit %s rejected, %s keeps running: %s".formatted(by, inForce(), String.join("; ", why)),
+        evidence);
+  }
+
+  /**
+   * Applies a fetched commit if a trusted key signed it (when signatures are required) and all of
+   * it validates; else records why, and keeps the last.
+   */
   synchronized void syncGit(GitPolicyRepository.Fetched fetched) {
     sync.lastSuccess = Optional.of(clock.instant());
     sync.lastError = Optional.empty();
@@ -288,27 +308,23 @@ public final class PolicySource implements AutoCloseable {
       return;
     }
     sync.lastSeen = fetchedCommit.id();
-    PolicySet candidate = loader.load(fetched.files(), fetched.problems());
     String by =
         "%s by %s: %s"
             .formatted(fetchedCommit.shortId(), fetchedCommit.author(), fetchedCommit.message());
+    if (fetched.untrusted().isPresent()) {
+      // Its files are not even read: a commit no trusted key signed is nobody's policy.
+      reject(
+          fetchedCommit,
+          by,
+          List.of(
+              "not signed by a trusted key (sherlock.git.require-signed-commits): "
+                  + fetched.untrusted().get()));
+      return;
+    }
+    PolicySet candidate = loader.load(fetched.files(), fetched.problems());
     if (!candidate.problems().isEmpty()) {
-      sync.rejected = Optional.of(fetchedCommit);
       problems = candidate.problems();
-      var lines = Findings.evidence().putArray("problems");
-      candidate.problems().forEach(p -> lines.add(p.format()));
-      var evidence = fetchedCommit.json("commit");
-      evidence.set("problems", lines);
-      findings.record(
-          FindingKind.PolicyRejected,
-          Findings.Subject.NONE,
-          "commit %s rejected, %s keeps running: %s"
-              .formatted(
-                  by,
-                  inForce(),
-                  String.join(
-                      "; ", candidate.problems().stream().map(Diagnostic::format).toList())),
-          evidence);
+      reject(fetchedCommit, by, candidate.problems().stream().map(Diagnostic::format).toList());
       return;
     }
     List<String> changed = changedPolicies(current.get(), candidate);

@@ -67,9 +67,14 @@ class DeployTemplateTest {
     assertThat(secrets)
         .containsEntry("SHERLOCK_API_TOKEN", "ApiTokenSecretArn")
         .containsEntry("SHERLOCK_GIT_TOKEN", "GitTokenSecretArn")
-        .containsEntry("SHERLOCK_GIT_WEBHOOK_SECRET", "GitWebhookSecretArn");
+        .containsEntry("SHERLOCK_GIT_WEBHOOK_SECRET", "GitWebhookSecretArn")
+        .containsEntry("SHERLOCK_GIT_SIGNING_KEYS", "GitSigningKeysSecretArn");
+    // The keys alone would be ignored: with them, signatures are required.
+    assertThat(container.path("Environment").toString())
+        .contains("RequiresSignedCommits", "SHERLOCK_GIT_REQUIRE_SIGNED_COMMITS");
     String executionRole = Template.resource("ExecutionRole").toString();
-    assertThat(executionRole).contains("GitTokenSecretArn", "GitWebhookSecretArn");
+    assertThat(executionRole)
+        .contains("GitTokenSecretArn", "GitWebhookSecretArn", "GitSigningKeysSecretArn");
     assertThat(Template.resource("TaskRole").toString()).doesNotContain("secretsmanager");
   }
 

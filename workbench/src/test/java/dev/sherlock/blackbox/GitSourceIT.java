@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.json.JsonMapper;
 import dev.sherlock.source.git.GitServer;
 import dev.sherlock.source.git.GitSshServer;
+import dev.sherlock.source.git.PgpTestKey;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -215,6 +216,97 @@ class GitSourceIT {
         assertThat(daemon.terminate(Duration.ofSeconds(60)).code()).isZero();
       }
     }
+  }
+
+  /**
+   * {@code sherlock.git.require-signed-commits}: with the team's public key configured, a signed
+   * commit applies; an unsigned one, or one signed by a key nobody configured, is a {@code
+   * PolicyRejected} finding that says so, and the signed commit before it keeps running. Without
+   * keys, {@code run} refuses to start.
+   */
+  @Test
+  void withSignaturesRequiredOnlyACommitATrustedKeySignedApplies() throws Exception {
+    PgpTestKey pat = new PgpTestKey("Pat Platform <pat@example.com>");
+    PgpTestKey stranger = new PgpTestKey("Someone Else <someone@example.net>");
+    try (GitServer git = new GitServer(dir.resolve("git"), TOKEN)) {
+      git.signWith(pat);
+      String first = git.commit("Pat Platform", "the repository's policies", examplePolicies());
+      Path keys = Files.writeString(dir.resolve("signing-keys.asc"), pat.armoredPublicKey());
+
+      Launcher.Exit keyless =
+          launcher("1h").with("SHERLOCK_GIT_REQUIRE_SIGNED_COMMITS", "true").run(run(git));
+      assertThat(keyless.code()).isEqualTo(1);
+      assertThat(keyless.err())
+          .singleElement(org.assertj.core.api.InstanceOfAssertFactories.STRING)
+          .contains("sherlock.git.require-signed-commits needs the keys to trust");
+
+      Launcher sherlock =
+          launcher("1h")
+              .with("SHERLOCK_GIT_REQUIRE_SIGNED_COMMITS", "true")
+              .with("SHERLOCK_GIT_SIGNING_KEYS_FILE", keys.toString());
+      try (Launcher.Running daemon = sherlock.start(run(git))) {
+        String api = awaitReady(daemon);
+        JsonNode source = getJson(api + "/api/policies").path("source");
+        assertThat(source.path("commit").path("id").asText()).isEqualTo(first);
+        assertThat(source.path("signingKeys").get(0).asText())
+            .endsWith(" Pat Platform <pat@example.com>");
+
+        git.signWith(null);
+        String unsigned =
+            git.commit("Sam Sre", "unsigned", Map.of("policies/extra.yaml", EXTRA_POLICY));
+        awaitRejected(api, unsigned);
+        git.signWith(stranger);
+        String foreign =
+            git.commit("Sam Sre", "signed by a stranger", Map.of("policies/extra.yaml", "x: 1"));
+        awaitRejected(api, foreign);
+        assertThat(getJson(api + "/api/policies").path("source").path("commit").path("id").asText())
+            .as("the last trusted commit keeps running")
+            .isEqualTo(first);
+
+        Launcher.Exit rejected = sherlock.run("findings", "--api", api, "--kind", "PolicyRejected");
+        assertThat(rejected.outText())
+            .contains(
+                "commit %s by Sam Sre".formatted(unsigned.substring(0, 7)),
+                "not signed by a trusted key (sherlock.git.require-signed-commits): it is not"
+                    + " signed")
+            .contains(
+                "commit %s by Sam Sre".formatted(foreign.substring(0, 7)),
+                "it is signed by key %s, which is not one of sherlock.git.signing-keys"
+                    .formatted(stranger.keyId()));
+
+        git.signWith(pat);
+        String signed =
+            git.commit("Pat Platform", "signed", Map.of("policies/extra.yaml", EXTRA_POLICY));
+        pushHook(api, signed);
+        awaitCommit(api, signed, "the signed commit " + signed + " in force");
+        assertThat(getJson(api + "/api/policies").path("policies").findValuesAsText("name"))
+            .contains("monolith-oom-extra");
+        assertThat(daemon.terminate(Duration.ofSeconds(60)).code()).isZero();
+      }
+    }
+  }
+
+  /** Pushes a hook for the commit and waits until {@code /api/policies} names it rejected. */
+  private static void awaitRejected(String api, String commit) throws Exception {
+    pushHook(api, commit);
+    await("commit " + commit + " rejected")
+        .atMost(Duration.ofSeconds(30))
+        .until(
+            () ->
+                getJson(api + "/api/policies")
+                    .path("source")
+                    .path("rejectedCommit")
+                    .path("id")
+                    .asText()
+                    .equals(commit));
+  }
+
+  /** A push of the commit to main, as GitHub delivers and signs it. */
+  private static void pushHook(String api, String commit) throws Exception {
+    byte[] push =
+        ("{\"ref\":\"refs/heads/main\",\"after\":\"" + commit + "\"}")
+            .getBytes(StandardCharsets.UTF_8);
+    assertThat(hook(api, push, signature(push)).statusCode()).isEqualTo(202);
   }
 
   /** The token and the hook's secret in files, as a Kubernetes-style secret mount gives them. */

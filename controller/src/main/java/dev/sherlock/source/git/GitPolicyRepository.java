@@ -46,12 +46,15 @@ public final class GitPolicyRepository implements AutoCloseable {
   private final SafeYamlReader sizes = new SafeYamlReader();
 
   private final java.util.Optional<SshSessions> ssh;
+  private final java.util.Optional<CommitSignatures> signatures;
 
   /**
-   * @throws dev.sherlock.UserError when a {@code git+ssh} remote's key cannot be read
+   * @throws dev.sherlock.UserError when a {@code git+ssh} remote's key, or the keys commits must be
+   *     signed with, cannot be read
    */
   public GitPolicyRepository(SherlockConfig.Git config) {
     this.config = config;
+    this.signatures = config.signingKeys().map(CommitSignatures::of);
     this.ssh =
         config.overSsh()
             ? java.util.Optional.of(
@@ -59,8 +62,22 @@ public final class GitPolicyRepository implements AutoCloseable {
             : java.util.Optional.empty();
   }
 
-  /** The commit the ref points at now, and its policy files. */
-  public record Fetched(GitCommit commit, List<PolicyFile> files, List<Diagnostic> problems) {}
+  /**
+   * The commit the ref points at now, and its policy files.
+   *
+   * @param untrusted why the commit may not apply at all (its signature), whatever its files; then
+   *     they are not read
+   */
+  public record Fetched(
+      GitCommit commit,
+      List<PolicyFile> files,
+      List<Diagnostic> problems,
+      java.util.Optional<String> untrusted) {}
+
+  /** The keys a commit must be signed with, as {@code /api/policies} shows them; empty: none. */
+  public List<String> signingKeys() {
+    return signatures.map(CommitSignatures::describe).orElse(List.of());
+  }
 
   /**
    * Fetches the ref and reads its commit.
@@ -119,6 +136,10 @@ public final class GitPolicyRepository implements AutoCloseable {
               "%s <%s>".formatted(author.getName(), author.getEmailAddress()),
               author.getWhenAsInstant(),
               commit.getShortMessage());
+      var untrusted = signatures.flatMap(s -> s.refusal(commit));
+      if (untrusted.isPresent()) {
+        return new Fetched(gitCommit, List.of(), List.of(), untrusted);
+      }
       tree.addTree(commit.getTree());
       tree.setRecursive(true);
       String folder = config.path();
@@ -161,7 +182,7 @@ public final class GitPolicyRepository implements AutoCloseable {
             Diagnostic.ofFile(
                 folder.isEmpty() ? "/" : folder, "no policy files (*.yaml, *.yml) in this commit"));
       }
-      return new Fetched(gitCommit, files, problems);
+      return new Fetched(gitCommit, files, problems, java.util.Optional.empty());
     }
   }
 

@@ -120,7 +120,8 @@ class GitPolicyRepositoryIT {
         Optional.empty(),
         Optional.empty(),
         Optional.of(key),
-        Optional.of(knownHosts));
+        Optional.of(knownHosts),
+        Optional.empty());
   }
 
   private static SherlockConfig.Git config(GitServer server, String token) {

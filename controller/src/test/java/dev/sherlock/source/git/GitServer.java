@@ -44,6 +44,7 @@ public final class GitServer implements AutoCloseable {
   private final AtomicBoolean failing = new AtomicBoolean();
   private final AtomicInteger fetches = new AtomicInteger();
   private final String url;
+  private volatile PgpTestKey signingKey;
 
   public GitServer(Path dir, String token) {
     this.token = token;
@@ -105,6 +106,11 @@ public final class GitServer implements AutoCloseable {
     failing.set(fail);
   }
 
+  /** The key the next commits are signed with ({@code git commit -S}); null: not signed. */
+  public void signWith(PgpTestKey key) {
+    this.signingKey = key;
+  }
+
   /**
    * Writes the files (path relative to the repository root, content; null deletes), commits them as
    * {@code author} and pushes.
@@ -126,7 +132,16 @@ public final class GitServer implements AutoCloseable {
       }
       PersonIdent who =
           new PersonIdent(author, author.toLowerCase().replace(' ', '.') + "@example.com");
-      RevCommit commit = work.commit().setAuthor(who).setCommitter(who).setMessage(message).call();
+      PgpTestKey key = signingKey;
+      RevCommit commit =
+          work.commit()
+              .setAuthor(who)
+              .setCommitter(who)
+              .setMessage(message)
+              .setSign(key != null)
+              .setSigner(key)
+              .setSigningKey(key == null ? null : key.keyId())
+              .call();
       push(false);
       return commit.name();
     } catch (IOException e) {
