@@ -7,7 +7,6 @@ import dev.sherlock.plan.Plan;
 import dev.sherlock.plan.PlanJson;
 import dev.sherlock.plan.PlanPrinter;
 import dev.sherlock.plan.Planner;
-import dev.sherlock.policy.load.PolicyLoader;
 import dev.sherlock.policy.load.PolicySet;
 import io.micronaut.context.ApplicationContext;
 import java.io.PrintWriter;
@@ -33,8 +32,13 @@ import software.amazon.awssdk.services.applicationautoscaling.ApplicationAutoSca
 public final class PlanCommand implements Callable<Integer> {
   @CommandLine.Spec CommandLine.Model.CommandSpec spec;
 
-  @Parameters(arity = "1..*", paramLabel = "PATH", description = "Policy files or directories.")
-  List<Path> paths;
+  @Parameters(
+      arity = "1..*",
+      paramLabel = "PATH",
+      description =
+          "Policy files or directories, or one git remote as run --policies takes it"
+              + " (git+https://host/org/repo.git?ref=main&path=policies).")
+  List<String> paths;
 
   @Option(
       names = "--state",
@@ -56,7 +60,7 @@ public final class PlanCommand implements Callable<Integer> {
   public Integer call() {
     PrintWriter out = spec.commandLine().getOut();
     PrintWriter err = spec.commandLine().getErr();
-    PolicySet policies = new PolicyLoader().load(paths);
+    PolicySet policies = PolicyArguments.load(paths, "plan", spec.commandLine().getErr());
     if (!policies.isValid()) {
       policies.problems().forEach(p -> err.println(p.format()));
       err.println("sherlock plan: fix the policies above first (see sherlock validate)");

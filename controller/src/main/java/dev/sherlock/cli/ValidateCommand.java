@@ -5,10 +5,8 @@ import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.sherlock.policy.load.Diagnostic;
 import dev.sherlock.policy.load.LoadedDocument;
-import dev.sherlock.policy.load.PolicyLoader;
 import dev.sherlock.policy.load.PolicySet;
 import java.io.PrintWriter;
-import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine;
@@ -27,8 +25,13 @@ import picocli.CommandLine.Parameters;
 public final class ValidateCommand implements Callable<Integer> {
   @CommandLine.Spec CommandLine.Model.CommandSpec spec;
 
-  @Parameters(arity = "1..*", paramLabel = "PATH", description = "Policy files or directories.")
-  List<Path> paths;
+  @Parameters(
+      arity = "1..*",
+      paramLabel = "PATH",
+      description =
+          "Policy files or directories, or one git remote as run --policies takes it"
+              + " (git+https://host/org/repo.git?ref=main&path=policies).")
+  List<String> paths;
 
   @Option(
       names = "--output",
@@ -38,7 +41,7 @@ public final class ValidateCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
-    PolicySet set = new PolicyLoader().load(paths);
+    PolicySet set = PolicyArguments.load(paths, "validate", spec.commandLine().getErr());
     PrintWriter out = spec.commandLine().getOut();
     if (output == OutputFormat.json) {
       out.println(

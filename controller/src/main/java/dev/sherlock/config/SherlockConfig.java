@@ -176,6 +176,20 @@ public record SherlockConfig(
           Optional.empty());
     }
 
+    /** Whether {@code --policies} (or a path given to validate and plan) names a git remote. */
+    public static boolean isLocation(String policies) {
+      return GitLocation.isGit(policies);
+    }
+
+    /**
+     * The remote {@code policies} names, with the {@code sherlock.git.*} settings of {@code env}.
+     *
+     * @throws dev.sherlock.UserError when the location or a setting cannot be used
+     */
+    public static Git fromLocation(String policies, io.micronaut.context.env.Environment env) {
+      return GitLocation.parse(policies, env);
+    }
+
     public boolean overSsh() {
       return remote.startsWith("ssh://");
     }

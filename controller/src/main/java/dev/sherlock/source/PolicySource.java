@@ -313,12 +313,7 @@ public final class PolicySource implements AutoCloseable {
             .formatted(fetchedCommit.shortId(), fetchedCommit.author(), fetchedCommit.message());
     if (fetched.untrusted().isPresent()) {
       // Its files are not even read: a commit no trusted key signed is nobody's policy.
-      reject(
-          fetchedCommit,
-          by,
-          List.of(
-              "not signed by a trusted key (sherlock.git.require-signed-commits): "
-                  + fetched.untrusted().get()));
+      reject(fetchedCommit, by, List.of(fetched.untrusted().get()));
       return;
     }
     PolicySet candidate = loader.load(fetched.files(), fetched.problems());

@@ -286,6 +286,69 @@ class GitSourceIT {
     }
   }
 
+  /**
+   * {@code validate} and {@code plan} read a remote as {@code run --policies} does: the commit a
+   * branch holds, its problems at the repository's paths, and - signatures required - its
+   * signature, before any daemon follows it.
+   */
+  @Test
+  void validateAndPlanReadTheRemoteAsRunDoes() throws Exception {
+    try (GitServer git = new GitServer(dir.resolve("git"), TOKEN)) {
+      String first = git.commit("Pat Platform", "the repository's policies", examplePolicies());
+      String remote = "git+" + git.url() + "?ref=main&path=policies";
+      Launcher sherlock = launcher("1h");
+
+      Launcher.Exit valid = sherlock.run("validate", remote);
+      assertThat(valid.code()).as(valid.errText()).isZero();
+      assertThat(valid.outText()).startsWith("valid: ");
+      assertThat(valid.errText())
+          .isEqualTo(
+              "sherlock validate: commit %s by Pat Platform <pat.platform@example.com>: the"
+                      .formatted(first.substring(0, 7))
+                  + " repository's policies");
+
+      Launcher.Exit plan =
+          sherlock.run(
+              "plan",
+              remote,
+              "--state",
+              Launcher.ROOT.resolve("policies/state/mysfits.json").toString());
+      assertThat(plan.code()).as(plan.errText()).isZero();
+      assertThat(plan.outText()).contains("like-service", "LOGLEVEL");
+
+      git.commit(
+          "Sam Sre",
+          "a typo",
+          Map.of("policies/extra.yaml", EXTRA_POLICY.replace("taskStopped", "taskStoped")));
+      Launcher.Exit broken = sherlock.run("validate", remote);
+      assertThat(broken.code()).isEqualTo(1);
+      assertThat(broken.out())
+          .anyMatch(l -> l.matches("policies/extra\\.yaml:\\d+:\\d+: error: .*taskStoped.*"));
+
+      Launcher.Exit unsigned =
+          sherlock
+              .with("SHERLOCK_GIT_REQUIRE_SIGNED_COMMITS", "true")
+              .with(
+                  "SHERLOCK_GIT_SIGNING_KEYS",
+                  new PgpTestKey("Pat Platform <pat@example.com>").armoredPublicKey())
+              .run("validate", remote);
+      assertThat(unsigned.code()).isEqualTo(1);
+      assertThat(unsigned.out())
+          .anyMatch(
+              l ->
+                  l.startsWith("commit ")
+                      && l.endsWith(
+                          ": error: not signed by a trusted key"
+                              + " (sherlock.git.require-signed-commits): it is not signed"));
+
+      Launcher.Exit mixed = sherlock.run("validate", remote, "policies/");
+      assertThat(mixed.code()).isEqualTo(1);
+      assertThat(mixed.err())
+          .singleElement(org.assertj.core.api.InstanceOfAssertFactories.STRING)
+          .contains("a git remote is read alone");
+    }
+  }
+
   /** Pushes a hook for the commit and waits until {@code /api/policies} names it rejected. */
   private static void awaitRejected(String api, String commit) throws Exception {
     pushHook(api, commit);

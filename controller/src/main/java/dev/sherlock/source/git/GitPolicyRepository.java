@@ -65,8 +65,8 @@ public final class GitPolicyRepository implements AutoCloseable {
   /**
    * The commit the ref points at now, and its policy files.
    *
-   * @param untrusted why the commit may not apply at all (its signature), whatever its files; then
-   *     they are not read
+   * @param untrusted why the commit may not apply at all (its signature), whatever its files, in a
+   *     sentence for a finding; then they are not read
    */
   public record Fetched(
       GitCommit commit,
@@ -136,7 +136,12 @@ public final class GitPolicyRepository implements AutoCloseable {
               "%s <%s>".formatted(author.getName(), author.getEmailAddress()),
               author.getWhenAsInstant(),
               commit.getShortMessage());
-      var untrusted = signatures.flatMap(s -> s.refusal(commit));
+      var untrusted =
+          signatures
+              .flatMap(s -> s.refusal(commit))
+              .map(
+                  why ->
+                      "not signed by a trusted key (sherlock.git.require-signed-commits): " + why);
       if (untrusted.isPresent()) {
         return new Fetched(gitCommit, List.of(), List.of(), untrusted);
       }
