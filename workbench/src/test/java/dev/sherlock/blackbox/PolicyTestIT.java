@@ -78,6 +78,36 @@ class PolicyTestIT {
         .contains("<failure message=\"opened at 1m");
   }
 
+  /**
+   * {@code exactly: true}: the change must be the diff's lines and no other, and a failure names
+   * the lines it lacks and those it has besides - here on a fleet's own state file.
+   */
+  @Test
+  void anExactDiffNamesWhatTheChangeLacksAndHasBesides(@TempDir Path dir) throws IOException {
+    Path original = Launcher.ROOT.resolve("policies/tests/crashloop-on-fleet-state.yaml");
+    String changed =
+        Files.readString(original)
+            .replace(
+                "../state/mysfits.json",
+                Launcher.ROOT.resolve("policies/state/mysfits.json").toString())
+            .replace("\"ERROR\" -> \"DEBUG\"", "\"ERROR\" -> \"TRACE\"")
+            .replace("          - ECS Exec on\n", "");
+    Path test = dir.resolve("tests/exact.yaml");
+    Files.createDirectories(test.getParent());
+    Files.writeString(test, changed);
+
+    Launcher.Exit exit =
+        SHERLOCK.run(
+            "test", test.toString(), "--policies", Launcher.ROOT.resolve("policies").toString());
+    assertThat(exit.code()).as(exit.errText()).isEqualTo(1);
+    assertThat(exit.outText())
+        .contains(
+            "but its change is not exactly the diff: lacks \"~ container like-service:"
+                + " environment LOGLEVEL: \"ERROR\" -> \"TRACE\"\"; also \"~ container"
+                + " like-service: environment LOGLEVEL: \"ERROR\" -> \"DEBUG\"\", \"ECS Exec on\"")
+        .contains("3 of 4 expectations held in 1 test; 1 did not");
+  }
+
   @Test
   void aTestNamingWhatDoesNotExistIsRefusedAtItsLine(@TempDir Path dir) throws IOException {
     Path typo = dir.resolve("tests/typo.yaml");

@@ -176,16 +176,26 @@ public record PolicyTest(String file, String name, Spec spec) {
       return Optional.empty();
     }
 
-    /** A session opened between {@code after} and {@code within}; its change has each line. */
+    /**
+     * A session opened between {@code after} and {@code within}; its change contains each {@code
+     * diff} text, or with {@code exactly} is those lines and no other (as {@code sherlock plan}
+     * prints them).
+     */
     record SessionOpened(
         String policy,
         String service,
         Optional<Duration> within,
         Optional<Duration> after,
-        List<String> diff)
+        List<String> diff,
+        Optional<Boolean> exactly)
         implements Expectation {
       public SessionOpened {
         diff = diff == null ? List.of() : List.copyOf(diff);
+      }
+
+      /** Whether the diff lines are the whole change, each one line of it. */
+      public boolean exact() {
+        return exactly.orElse(false);
       }
 
       @Override
@@ -231,7 +241,10 @@ public record PolicyTest(String file, String name, Spec spec) {
       }
     }
 
-    /** The service is back on its own revision ({@code to}) within the window. */
+    /**
+     * The service (by name, or as {@code cluster/name}) is back on its own revision ({@code to})
+     * within the window.
+     */
     record Reverted(String service, Optional<String> to, Optional<Duration> within)
         implements Expectation {
       @Override
@@ -239,9 +252,10 @@ public record PolicyTest(String file, String name, Spec spec) {
         return Optional.empty();
       }
 
+      /** The service's name, as findings name it. */
       @Override
       public Optional<String> serviceName() {
-        return Optional.of(service);
+        return Optional.of(service.substring(service.lastIndexOf('/') + 1));
       }
 
       @Override

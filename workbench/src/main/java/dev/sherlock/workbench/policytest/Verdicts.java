@@ -6,6 +6,7 @@ import dev.sherlock.policy.Durations;
 import dev.sherlock.workbench.policytest.PolicyTest.Expectation;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.function.Function;
@@ -160,6 +161,22 @@ final class Verdicts {
     if (applied.isEmpty()) {
       return Optional.of("opened at %s, but no change was deployed for it".formatted(at(f)));
     }
+    if (s.exact()) {
+      List<String> lines = changeLines(applied.get());
+      List<String> missing = s.diff().stream().filter(l -> !lines.contains(l)).toList();
+      List<String> more = lines.stream().filter(l -> !s.diff().contains(l)).toList();
+      if (!missing.isEmpty() || !more.isEmpty()) {
+        return Optional.of(
+            "opened at %s, but its change is not exactly the diff:%s%s"
+                .formatted(
+                    at(f),
+                    missing.isEmpty() ? "" : " lacks " + quoted(missing),
+                    more.isEmpty()
+                        ? ""
+                        : (missing.isEmpty() ? "" : ";") + " also " + quoted(more)));
+      }
+      return Optional.empty();
+    }
     String change = text(applied.get());
     for (String line : s.diff()) {
       if (!contains(change, line)) {
@@ -169,6 +186,25 @@ final class Verdicts {
       }
     }
     return Optional.empty();
+  }
+
+  /**
+   * The lines of a deployed change, as {@code sherlock plan} prints them, and {@code ECS Exec on}
+   * (or {@code off}) when the change turned it.
+   */
+  private static List<String> changeLines(Finding applied) {
+    List<String> lines = new ArrayList<>();
+    applied.evidence().path("changes").forEach(c -> lines.add(c.asText()));
+    for (String exec : List.of("ECS Exec on", "ECS Exec off")) {
+      if (applied.summary().endsWith("; " + exec)) {
+        lines.add(exec);
+      }
+    }
+    return lines;
+  }
+
+  private static String quoted(List<String> lines) {
+    return String.join(", ", lines.stream().map(l -> "\"" + l + "\"").toList());
   }
 
   private Verdict reverted(Expectation.Reverted r) {

@@ -46,7 +46,8 @@ class PolicyTestLoaderTest {
                 "monolith",
                 java.util.Optional.of(Duration.ofMinutes(3)),
                 java.util.Optional.of(Duration.ofMinutes(2)),
-                List.of()));
+                List.of(),
+                java.util.Optional.empty()));
   }
 
   @Test
