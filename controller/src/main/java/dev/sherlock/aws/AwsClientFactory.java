@@ -132,6 +132,9 @@ public final class AwsClientFactory {
         .build();
   }
 
+  /** The application id in the user agent of Sherlock's AWS calls: {@code app/sherlock}. */
+  public static final String APP_ID = "sherlock";
+
   private <B extends AwsClientBuilder<B, ?> & SdkSyncClientBuilder<B, ?>> B configure(
       B builder, String service, SdkHttpClient http, AwsCredentialsProvider credentials) {
     return configure(builder, service, http, credentials, Fence.OPEN);
@@ -150,6 +153,10 @@ public final class AwsClientFactory {
     // Every attempt's answer teaches the budgets what AWS grants (ApiBudgets).
     builder.overrideConfiguration(
         ClientOverrideConfiguration.builder()
+            // "app/sherlock" in every call's user agent: CloudTrail shows it, so whoever audits
+            // the account - and `sherlock replay` of an export - tells Sherlock's calls from
+            // people's.
+            .appId(APP_ID)
             .retryStrategy(b -> b.maxAttempts(5))
             .addExecutionInterceptor(budgets.interceptor(service))
             .addExecutionInterceptor(Fence.lastMoment(fence))

@@ -151,6 +151,10 @@ public final class MetricSource {
     Map<String, MetricDataResult> results;
     try {
       results = cloudWatch.getMetricData(queries, now.minus(lookback), now);
+    } catch (software.amazon.awssdk.core.exception.AbortedException e) {
+      // The poll's thread was interrupted: the controller is stopping, nothing failed.
+      LOG.debug("metric poll interrupted");
+      return;
     } catch (RuntimeException e) {
       LOG.warn("metric poll failed; next at {}: {}", nextPoll, e.toString());
       return;

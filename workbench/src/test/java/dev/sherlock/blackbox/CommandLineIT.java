@@ -2,6 +2,10 @@ package dev.sherlock.blackbox;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.json.JsonMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -285,55 +289,155 @@ class CommandLineIT {
   }
 
   /**
-   * {@code replay --state}: an incident's events, exported as EventBridge delivered them, replayed
-   * on the fleet the state file describes - its region, its revisions - so the revert is to the
-   * revision that fleet really ran ({@code like-service:7}), and a state file that cannot be used
-   * is one line.
+   * {@code replay --state} of an incident exported from its account: the ECS events as EventBridge
+   * delivered them, and CloudTrail's records of what people did. On the fleet the state file
+   * describes (its region, its revision numbers), Alice's registration and deploy of {@code
+   * like-service:8} are acted out at their times, Sherlock's own call and a read are passed over,
+   * the crash loop opens {@code crashloop-exec} on her revision, and the revert puts hers back -
+   * not the state's {@code like-service:7}. A state file that cannot be used is one line.
    */
   @Test
-  void replayOnAFleetsStateRevertsToItsOwnRevision() throws Exception {
-    StringBuilder events = new StringBuilder();
+  void replayOfAnIncidentWithItsCloudTrailOnTheFleetsState() throws Exception {
+    Path state = Launcher.ROOT.resolve("policies/state/mysfits.json");
+    StringBuilder incident = new StringBuilder();
+    String alice = "arn:aws:sts::123456789012:assumed-role/Ops/alice";
+    ObjectNode registration = likeServiceOf(state);
+    registration
+        .withArray("/containerDefinitions/0/environment")
+        .addObject()
+        .put("name", "NEW_CHECKOUT")
+        .put("value", "on");
+    incident
+        .append(
+            cloudTrail(
+                "09:57:00",
+                "RegisterTaskDefinition",
+                registration,
+                "{\"taskDefinition\": {\"family\": \"like-service\", \"revision\": 8}}",
+                "console.amazonaws.com",
+                alice))
+        .append(
+            cloudTrail(
+                "09:57:30",
+                "UpdateService",
+                JSON.readTree(
+                    "{\"cluster\": \"mysfits\", \"service\": \"like-service\","
+                        + " \"taskDefinition\": \"like-service:8\"}"),
+                "null",
+                "aws-cli/2.17.0",
+                alice))
+        .append(
+            cloudTrail(
+                "09:57:40",
+                "DescribeServices",
+                JSON.readTree("{\"cluster\": \"mysfits\", \"services\": [\"like-service\"]}"),
+                "null",
+                "aws-cli/2.17.0",
+                alice))
+        .append(
+            cloudTrail(
+                "10:05:00",
+                "UpdateService",
+                JSON.readTree(
+                    "{\"cluster\": \"mysfits\", \"service\": \"like-service\","
+                        + " \"taskDefinition\": \"like-service:10\"}"),
+                "null",
+                "aws-sdk-java/2.41.16 app/sherlock",
+                "arn:aws:sts::123456789012:assumed-role/sherlock-TaskRole/t1"));
     String[] times = {"10:00:00", "10:01:30", "10:03:00"};
     for (int i = 0; i < times.length; i++) {
-      events.append(
+      incident.append(
           """
           {"version": "0", "id": "crash-%1$d", "detail-type": "ECS Task State Change", \
           "source": "aws.ecs", "account": "123456789012", "time": "2026-11-20T%2$sZ", \
           "region": "eu-west-1", "resources": ["arn:aws:ecs:eu-west-1:123456789012:task/mysfits/t%1$d"], \
           "detail": {"clusterArn": "arn:aws:ecs:eu-west-1:123456789012:cluster/mysfits", \
           "group": "service:like-service", "taskArn": "arn:aws:ecs:eu-west-1:123456789012:task/mysfits/t%1$d", \
-          "taskDefinitionArn": "arn:aws:ecs:eu-west-1:123456789012:task-definition/like-service:7", \
+          "taskDefinitionArn": "arn:aws:ecs:eu-west-1:123456789012:task-definition/like-service:8", \
           "lastStatus": "STOPPED", "desiredStatus": "STOPPED", "stopCode": "EssentialContainerExited", \
           "containers": [{"name": "like-service", "exitCode": 1}]}}
           """
               .formatted(i, times[i]));
     }
-    java.nio.file.Files.writeString(elsewhere.resolve("incident.jsonl"), events);
-    Path state = Launcher.ROOT.resolve("policies/state/mysfits.json");
+    Files.writeString(elsewhere.resolve("incident.jsonl"), incident);
+    Path policies = Files.createDirectories(elsewhere.resolve("policies"));
+    Files.copy(
+        Launcher.ROOT.resolve("policies/crashloop-exec.yaml"),
+        policies.resolve("crashloop-exec.yaml"));
 
     Launcher.Exit replay;
     try (Launcher.Running running =
         SHERLOCK
             .in(elsewhere)
-            .start("replay", "--events", "incident.jsonl", "--state", state.toString())) {
+            .start(
+                "replay", "--events", "incident.jsonl", "--state", state.toString(), "policies")) {
       replay = running.waitFor(Duration.ofMinutes(5));
     }
     assertThat(replay.code()).as(replay.outText() + replay.errText()).isZero();
     assertThat(replay.out().getFirst())
-        .contains("3 events", "on the world of " + state + " (2 services in mysfits)");
-    assertThat(sessions(replay.out(), "^  (\\S+) on (\\S+) at \\+"))
-        .as(replay.outText())
-        .contains("crashloop-exec on like-service");
+        .contains("7 events", "on the world of " + state + " (2 services in mysfits)");
+    assertThat(replay.out().get(1))
+        .isEqualTo(
+            "CloudTrail: 2 calls of people acted out; passed over: 1 Sherlock's own, 1 reads");
     assertThat(replay.outText())
+        .contains(
+            "CloudTrail        RegisterTaskDefinition like-service:8 by assumed-role/Ops/alice",
+            "CloudTrail        UpdateService like-service -> like-service:8 by"
+                + " assumed-role/Ops/alice")
         .containsPattern(
-            "ActionApplied +like-service now runs like-service:\\d+ \\(was like-service:7\\)")
-        .containsPattern("ActionReverted +like-service back on like-service:7");
+            "ActionApplied +like-service now runs like-service:9 \\(was like-service:8\\)")
+        .containsPattern("ActionReverted +like-service back on like-service:8 ")
+        .doesNotContain("not acted out")
+        .doesNotContain("WARN");
+    assertThat(sessions(replay.out(), "^  (\\S+) on (\\S+) at \\+"))
+        .containsExactly("crashloop-exec on like-service");
 
     Launcher.Exit missing =
         SHERLOCK.in(elsewhere).run("replay", "--events", "incident.jsonl", "--state", "no.json");
     assertThat(missing.code()).isEqualTo(2);
     assertThat(missing.errText())
         .isEqualTo("no.json: error: cannot read the state file: no such file");
+  }
+
+  private static final JsonMapper JSON = JsonMapper.builder().build();
+
+  /** like-service's registration in the state file, as a person's pipeline would send it. */
+  private static ObjectNode likeServiceOf(Path state) throws Exception {
+    ObjectNode definition =
+        (ObjectNode) JSON.readTree(state.toFile()).at("/taskDefinitions/0/taskDefinition");
+    for (String readOnly :
+        List.of(
+            "taskDefinitionArn",
+            "revision",
+            "status",
+            "compatibilities",
+            "requiresAttributes",
+            "registeredAt",
+            "registeredBy")) {
+      definition.remove(readOnly);
+    }
+    assertThat(definition.path("family").asText()).isEqualTo("like-service");
+    return definition;
+  }
+
+  /** One CloudTrail record of an ECS call, as a line. */
+  private static String cloudTrail(
+      String time, String name, JsonNode request, String response, String userAgent, String who)
+      throws Exception {
+    ObjectNode record = JSON.createObjectNode();
+    record.put("eventVersion", "1.08");
+    record.putObject("userIdentity").put("type", "AssumedRole").put("arn", who);
+    record.put("eventTime", "2026-11-20T" + time + "Z");
+    record.put("eventSource", "ecs.amazonaws.com");
+    record.put("eventName", name);
+    record.put("awsRegion", "eu-west-1");
+    record.put("userAgent", userAgent);
+    record.set("requestParameters", request);
+    record.set("responseElements", JSON.readTree(response));
+    record.put("eventID", "ct-" + time);
+    record.put("readOnly", name.startsWith("Describe"));
+    record.put("recipientAccountId", "123456789012");
+    return record + "\n";
   }
 
   /** The (policy, service) of each session a command's output says opened, in order. */

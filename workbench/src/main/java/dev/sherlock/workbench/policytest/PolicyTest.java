@@ -152,6 +152,22 @@ public record PolicyTest(String file, String name, Spec spec) {
     /** A responder opens a session by hand. */
     record OpenSession(String policy, String service, Optional<Duration> duration, String reason)
         implements Happening {}
+
+    /**
+     * A call a person made to ECS, from an incident's CloudTrail, acted out in the world at its
+     * time. Only {@code sherlock replay} makes these; a test file has no key for them.
+     *
+     * @param operation {@code RegisterTaskDefinition} or {@code UpdateService}
+     * @param request the call's {@code requestParameters}
+     * @param revision of a registration: the number it got, which the world keeps
+     * @param summary the call in a few words, for what does not work out
+     */
+    record ApiCall(
+        String operation,
+        com.fasterxml.jackson.databind.node.ObjectNode request,
+        Optional<Integer> revision,
+        String summary)
+        implements Happening {}
   }
 
   /** What must hold at the end. Each is a one-key mapping naming its kind. */

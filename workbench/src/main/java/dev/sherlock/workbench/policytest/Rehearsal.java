@@ -9,6 +9,7 @@ import dev.sherlock.install.Installer;
 import dev.sherlock.overlay.TaskDefinitionOverlay;
 import dev.sherlock.policy.DebugPolicy;
 import dev.sherlock.sandbox.Sandbox;
+import dev.sherlock.sandbox.ecs.Ecs;
 import dev.sherlock.sandbox.workload.Scenario;
 import dev.sherlock.session.Session;
 import dev.sherlock.session.Sessions;
@@ -71,6 +72,8 @@ public final class Rehearsal implements AutoCloseable {
   private final String queueUrl;
   private final String queueArn;
   private final List<Finding> findings = new CopyOnWriteArrayList<>();
+  private final Map<String, String> registered = new java.util.HashMap<>();
+  private final List<String> notActedOut = new CopyOnWriteArrayList<>();
   private final Instant t0;
   private int events;
 
@@ -266,7 +269,43 @@ public final class Rehearsal implements AutoCloseable {
           sandbox.publish(m.namespace(), m.name(), m.dimensions(), m.value());
       case Happening.Deploy d -> deploy(world.service(d.service()), d);
       case Happening.OpenSession o -> open(world.service(o.service()), o);
+      case Happening.ApiCall a -> act(a);
     }
+  }
+
+  /**
+   * A person's ECS call, made as they made it: a registration keeps the number it got (as the world
+   * keeps the fleet's), and a deploy of it deploys the world's revision of that number. A call the
+   * world refuses is kept for {@link #notActedOut()}, and the replay goes on.
+   */
+  private void act(Happening.ApiCall call) {
+    ObjectNode request = call.request().deepCopy();
+    try {
+      if (call.operation().equals("RegisterTaskDefinition")) {
+        String family = request.path("family").asText();
+        call.revision().ifPresent(r -> sandbox.ecs().numberNextRevision(family, r));
+        String arn =
+            sandbox
+                .call(Ecs.TARGET_PREFIX, call.operation(), request)
+                .at("/taskDefinition/taskDefinitionArn")
+                .asText();
+        call.revision().ifPresent(r -> registered.put(family + ":" + r, arn));
+      } else {
+        String named = request.path("taskDefinition").asText("");
+        String revision = named.substring(named.lastIndexOf('/') + 1);
+        if (registered.containsKey(revision)) {
+          request.put("taskDefinition", registered.get(revision));
+        }
+        sandbox.call(Ecs.TARGET_PREFIX, call.operation(), request);
+      }
+    } catch (RuntimeException e) {
+      notActedOut.add("%s: %s".formatted(call.summary(), dev.sherlock.UserError.oneLine(e)));
+    }
+  }
+
+  /** The people's calls the world refused, each with why. */
+  public List<String> notActedOut() {
+    return List.copyOf(notActedOut);
   }
 
   /** The event as EventBridge delivers it: what the test left out (id, time, account) filled in. */

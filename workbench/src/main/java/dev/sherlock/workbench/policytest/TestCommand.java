@@ -315,6 +315,7 @@ public final class TestCommand implements Callable<Integer> {
       case Happening.OpenSession o -> Optional.of(o.service());
       case Happening.Event e -> Optional.empty();
       case Happening.Metric m -> Optional.empty();
+      case Happening.ApiCall a -> Optional.empty();
     };
   }
 

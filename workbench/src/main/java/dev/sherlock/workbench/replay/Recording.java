@@ -23,11 +23,17 @@ import java.util.TreeMap;
  * datapoints with their own timestamps. Read from a {@code sherlock run --record} file, or from
  * events exported elsewhere: JSON lines of EventBridge events, a JSON array of them, or what {@code
  * aws sqs receive-message} prints ({@code {"Messages": [{"Body": "..."}]}}), each event timed by
- * its {@code time}.
+ * its {@code time}; and what people did, from CloudTrail - a log file ({@code {"Records": [...]}}),
+ * what {@code aws cloudtrail lookup-events} prints ({@code {"Events": [{"CloudTrailEvent":
+ * "..."}]}}), or records as JSON lines - each call as EventBridge delivers it ({@value #API_CALL}),
+ * timed by its {@code eventTime}.
  *
  * @param started when the recording started (else a minute before its first event)
  */
 public record Recording(Instant started, List<Event> events, List<Datapoint> datapoints) {
+  /** The detail-type of a CloudTrail record as EventBridge delivers it. */
+  public static final String API_CALL = "AWS API Call via CloudTrail";
+
   /** The longest file a replay reads. */
   static final long MAX_BYTES = 256L * 1024 * 1024;
 
@@ -79,7 +85,7 @@ public record Recording(Instant started, List<Event> events, List<Datapoint> dat
       String stripped = first.stripLeading();
       if (stripped.startsWith("[")
           || (stripped.startsWith("{") && !isOneLineObject(first))
-          || isSqsOutput(first)) {
+          || isExport(first)) {
         JsonNode whole;
         try {
           whole = MAPPER.readTree(file.toFile());
@@ -110,13 +116,39 @@ public record Recording(Instant started, List<Event> events, List<Datapoint> dat
     }
   }
 
-  /** {@code aws sqs receive-message} output made compact (jq -c): one line, not JSON lines. */
-  private static boolean isSqsOutput(String line) {
+  /**
+   * {@code aws sqs receive-message} or {@code cloudtrail lookup-events} output, or a CloudTrail log
+   * file, made compact (jq -c): one line, not JSON lines.
+   */
+  private static boolean isExport(String line) {
     try {
-      return MAPPER.readTree(line).path("Messages").isArray();
+      JsonNode node = MAPPER.readTree(line);
+      return EXPORTS.stream().anyMatch(field -> node.path(field).isArray());
     } catch (IOException e) {
       return false;
     }
+  }
+
+  private static final List<String> EXPORTS = List.of("Messages", "Records", "Events");
+
+  /** A CloudTrail record: an API call with its source, name and time. */
+  private static boolean isCloudTrailRecord(JsonNode node) {
+    return node.hasNonNull("eventSource") && node.hasNonNull("eventName") && node.has("eventTime");
+  }
+
+  /** The record as EventBridge delivers it, {@value #API_CALL}. */
+  static ObjectNode apiCallEvent(JsonNode record) {
+    ObjectNode event = MAPPER.createObjectNode();
+    event.put("version", "0");
+    event.put("id", record.path("eventID").asText(""));
+    event.put("detail-type", API_CALL);
+    event.put("source", "aws." + record.path("eventSource").asText().split("\\.")[0]);
+    event.put("account", record.path("recipientAccountId").asText(""));
+    event.put("time", record.path("eventTime").asText());
+    event.put("region", record.path("awsRegion").asText(""));
+    event.putArray("resources");
+    event.set("detail", record);
+    return event;
   }
 
   private static boolean isOneLineObject(String line) {
@@ -169,8 +201,13 @@ public record Recording(Instant started, List<Event> events, List<Datapoint> dat
         }
         case "metric" -> metric(n, object);
         default -> {
+          if (isCloudTrailRecord(object)) {
+            events.add(new Event(time(n, object, "eventTime"), apiCallEvent(object)));
+            return;
+          }
           if (!object.has("detail-type")) {
-            throw error(n, "neither a line of a recording nor an EventBridge event");
+            throw error(
+                n, "neither a line of a recording, an EventBridge event nor a CloudTrail record");
           }
           events.add(new Event(time(n, object, "time"), object));
         }
@@ -200,20 +237,35 @@ public record Recording(Instant started, List<Event> events, List<Datapoint> dat
       }
     }
 
-    /** A whole JSON file: an array of events, or {@code aws sqs receive-message} output. */
+    /**
+     * A whole JSON file: an array of events, {@code aws sqs receive-message} or {@code aws
+     * cloudtrail lookup-events} output, or a CloudTrail log file.
+     */
     void whole(JsonNode root) throws ReadException {
-      JsonNode items = root.isArray() ? root : root.path("Messages");
-      if (!items.isArray()) {
-        throw error(1, "expected JSON lines, an array of events, or {\"Messages\": [...]}");
+      JsonNode items =
+          root.isArray()
+              ? root
+              : EXPORTS.stream().map(root::path).filter(JsonNode::isArray).findFirst().orElse(null);
+      if (items == null) {
+        throw error(
+            1,
+            "expected JSON lines, an array of events, {\"Messages\": [...]}, {\"Records\":"
+                + " [...]} or {\"Events\": [...]}");
       }
       for (JsonNode item : items) {
         JsonNode event = item;
-        if (item.has("Body")) {
-          try {
-            event = MAPPER.readTree(item.path("Body").asText());
-          } catch (IOException e) {
-            throw error(1, "a message body that is not JSON");
+        for (String wrapped : List.of("Body", "CloudTrailEvent")) {
+          if (item.has(wrapped)) {
+            try {
+              event = MAPPER.readTree(item.path(wrapped).asText());
+            } catch (IOException e) {
+              throw error(1, "a %s that is not JSON".formatted(wrapped));
+            }
           }
+        }
+        if (isCloudTrailRecord(event)) {
+          events.add(new Event(time(1, event, "eventTime"), apiCallEvent(event)));
+          continue;
         }
         if (!(event instanceof ObjectNode object) || !object.has("detail-type")) {
           throw error(1, "an item that is not an EventBridge event");

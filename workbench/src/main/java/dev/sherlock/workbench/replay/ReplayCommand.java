@@ -145,22 +145,37 @@ public final class ReplayCommand implements Callable<Integer> {
         rehearsal.sandbox().replay(d.namespace(), d.name(), d.dimensions(), d.at(), d.value());
       }
       Instant start = rehearsal.start();
-      List<PolicyTest.Step> steps =
-          recording.events().stream()
-              .map(
-                  e -> {
-                    Duration at = Duration.between(start, e.at());
-                    return new PolicyTest.Step(
-                        at.isNegative() ? Duration.ZERO : at,
-                        new PolicyTest.Happening.Event(e.body()));
-                  })
-              .toList();
+      PeoplesCalls calls = new PeoplesCalls();
+      List<PolicyTest.Step> steps = new ArrayList<>();
+      for (Recording.Event e : recording.events()) {
+        Duration at = Duration.between(start, e.at());
+        calls
+            .happening(e)
+            .ifPresent(
+                what -> steps.add(new PolicyTest.Step(at.isNegative() ? Duration.ZERO : at, what)));
+      }
+      if (output == OutputFormat.text
+          && !(calls.acts().isEmpty() && calls.passedOver().isEmpty())) {
+        out.printf(
+            "CloudTrail: %d call%s of people acted out%s%n",
+            calls.acts().size(),
+            calls.acts().size() == 1 ? "" : "s",
+            calls.passedOver().isEmpty()
+                ? ""
+                : "; passed over: "
+                    + String.join(
+                        ", ",
+                        calls.passedOver().entrySet().stream()
+                            .map(c -> "%d %s".formatted(c.getValue(), c.getKey()))
+                            .toList()));
+        out.flush();
+      }
       rehearsal.play(steps, length.minus(Duration.between(recording.started(), start)));
-      List<Finding> findings = rehearsal.findings();
+      List<Entry> timeline = timeline(rehearsal.findings(), calls.acts());
       if (output == OutputFormat.json) {
-        out.println(json(recording.started(), findings));
+        out.println(json(recording.started(), timeline, rehearsal.notActedOut()));
       } else {
-        timeline(out, recording.started(), findings);
+        print(out, recording.started(), timeline, rehearsal.notActedOut());
       }
     }
     out.flush();
@@ -181,43 +196,85 @@ public final class ReplayCommand implements Callable<Integer> {
         .orElse(SessionSettings.DEFAULT_DURATION);
   }
 
-  private static void timeline(PrintWriter out, Instant started, List<Finding> findings) {
-    List<String> sessions = new ArrayList<>();
+  /** A line of the timeline: a finding, or a person's call from CloudTrail. */
+  private record Entry(
+      Instant at,
+      String kind,
+      String summary,
+      Optional<String> policy,
+      Optional<String> service,
+      Optional<String> session) {
+    boolean opened() {
+      return kind.equals(FindingKind.SessionOpened.name());
+    }
+  }
+
+  /** Findings in their order, each person's call before the findings of its moment. */
+  private static List<Entry> timeline(List<Finding> findings, List<PeoplesCalls.Act> acts) {
+    List<Entry> entries = new ArrayList<>();
+    int next = 0;
     for (Finding f : findings) {
-      out.printf("%s  %-17s %s%n", offset(started, f.time()), f.kind(), f.summary());
-      if (f.kind() == FindingKind.SessionOpened) {
+      while (next < acts.size() && !acts.get(next).at().isAfter(f.time())) {
+        entries.add(call(acts.get(next++)));
+      }
+      entries.add(
+          new Entry(f.time(), f.kind().name(), f.summary(), f.policy(), f.service(), f.session()));
+    }
+    acts.subList(next, acts.size()).forEach(a -> entries.add(call(a)));
+    return entries;
+  }
+
+  private static Entry call(PeoplesCalls.Act act) {
+    return new Entry(
+        act.at(),
+        "CloudTrail",
+        act.summary(),
+        Optional.empty(),
+        Optional.empty(),
+        Optional.empty());
+  }
+
+  private static void print(
+      PrintWriter out, Instant started, List<Entry> timeline, List<String> notActedOut) {
+    List<String> sessions = new ArrayList<>();
+    for (Entry e : timeline) {
+      out.printf("%s  %-17s %s%n", offset(started, e.at()), e.kind(), e.summary());
+      if (e.opened()) {
         sessions.add(
             "  %s on %s at %s"
                 .formatted(
-                    f.policy().orElse("?"), f.service().orElse("?"), offset(started, f.time())));
+                    e.policy().orElse("?"), e.service().orElse("?"), offset(started, e.at())));
       }
     }
+    notActedOut.forEach(n -> out.println("not acted out: " + n));
     out.printf(
         "%n%d session%s would have opened%s%n",
         sessions.size(), sessions.size() == 1 ? "" : "s", sessions.isEmpty() ? "." : ":");
     sessions.forEach(out::println);
   }
 
-  private static String json(Instant started, List<Finding> findings) throws Exception {
+  private static String json(Instant started, List<Entry> entries, List<String> notActedOut)
+      throws Exception {
     ObjectNode root = JsonNodeFactory.instance.objectNode();
     root.put("started", started.toString());
     ArrayNode sessions = root.putArray("sessions");
     ArrayNode timeline = root.putArray("timeline");
-    for (Finding f : findings) {
+    for (Entry e : entries) {
       ObjectNode line =
           timeline
               .addObject()
-              .put("at", f.time().toString())
-              .put("offsetSeconds", Duration.between(started, f.time()).toSeconds())
-              .put("kind", f.kind().name())
-              .put("summary", f.summary());
-      f.policy().ifPresent(p -> line.put("policy", p));
-      f.service().ifPresent(s -> line.put("service", s));
-      f.session().ifPresent(s -> line.put("session", s));
-      if (f.kind() == FindingKind.SessionOpened) {
+              .put("at", e.at().toString())
+              .put("offsetSeconds", Duration.between(started, e.at()).toSeconds())
+              .put("kind", e.kind())
+              .put("summary", e.summary());
+      e.policy().ifPresent(p -> line.put("policy", p));
+      e.service().ifPresent(s -> line.put("service", s));
+      e.session().ifPresent(s -> line.put("session", s));
+      if (e.opened()) {
         sessions.add(line.deepCopy());
       }
     }
+    notActedOut.forEach(root.putArray("notActedOut")::add);
     return JsonMapper.builder().build().writerWithDefaultPrettyPrinter().writeValueAsString(root);
   }
 

@@ -64,7 +64,7 @@ class RecordingTest {
       delimiter = '|',
       value = {
         "not JSON | {\"type\":\"event\" | :1: error: not JSON",
-        "not an event | {\"hello\": 1} | :1: error: neither a line of a recording nor an EventBridge event",
+        "not an event | {\"hello\": 1} | :1: error: neither a line of a recording, an EventBridge event nor a CloudTrail record",
         "a bad time | {\"type\":\"event\",\"at\":\"yesterday\",\"event\":{}} | :1: error: 'at' is not an ISO-8601 instant",
         "a newer version | {\"type\":\"recording\",\"version\":9,\"started\":\"2026-12-07T10:00:00Z\"} | :1: error: a recording of version 9",
         "an empty array | [] | :1: error: no events or metric datapoints to replay",
@@ -75,6 +75,42 @@ class RecordingTest {
     assertThatThrownBy(() -> Recording.read(file))
         .isInstanceOf(Recording.ReadException.class)
         .hasMessageStartingWith(file + message);
+  }
+
+  private static final String RECORD =
+      """
+      {"eventVersion": "1.08", "eventTime": "2026-12-07T09:58:00Z", "eventSource": "ecs.amazonaws.com", "eventName": "UpdateService", "awsRegion": "eu-west-1", "userAgent": "aws-cli/2.17", "requestParameters": {"cluster": "mysfits", "service": "like-service", "taskDefinition": "like-service:8"}, "eventID": "c1", "recipientAccountId": "123456789012"}""";
+
+  /**
+   * CloudTrail's forms - a log file, {@code lookup-events} output, records as lines - are each call
+   * as EventBridge delivers it, timed by its {@code eventTime}.
+   */
+  @Test
+  void cloudTrailCallsAreEventsAsEventBridgeDeliversThem() throws Exception {
+    Instant time = Instant.parse("2026-12-07T09:58:00Z");
+    Recording logFile = Recording.read(write("{\"Records\": [" + RECORD + "]}"));
+    String escaped = RECORD.replace("\"", "\\\"");
+    Recording lookup =
+        Recording.read(
+            write(
+                "{\n \"Events\": [{\"EventId\": \"c1\", \"CloudTrailEvent\": \""
+                    + escaped
+                    + "\"}]\n}"));
+    Recording lines = Recording.read(write(RECORD + "\n" + EVENT + "\n"));
+    for (Recording r : new Recording[] {logFile, lookup, lines}) {
+      assertThat(r.events().getFirst())
+          .satisfies(
+              e -> {
+                assertThat(e.at()).isEqualTo(time);
+                assertThat(e.body().path("detail-type").asText())
+                    .isEqualTo("AWS API Call via CloudTrail");
+                assertThat(e.body().path("source").asText()).isEqualTo("aws.ecs");
+                assertThat(e.body().path("region").asText()).isEqualTo("eu-west-1");
+                assertThat(e.body().at("/detail/requestParameters/taskDefinition").asText())
+                    .isEqualTo("like-service:8");
+              });
+    }
+    assertThat(lines.events()).hasSize(2);
   }
 
   @Test
