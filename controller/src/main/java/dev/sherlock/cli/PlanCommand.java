@@ -11,13 +11,11 @@ import dev.sherlock.policy.load.PolicySet;
 import io.micronaut.context.ApplicationContext;
 import java.io.PrintWriter;
 import java.nio.file.Path;
-import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.Callable;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
-import picocli.CommandLine.Parameters;
 import software.amazon.awssdk.core.exception.SdkException;
 import software.amazon.awssdk.services.applicationautoscaling.ApplicationAutoScalingClient;
 
@@ -32,13 +30,7 @@ import software.amazon.awssdk.services.applicationautoscaling.ApplicationAutoSca
 public final class PlanCommand implements Callable<Integer> {
   @CommandLine.Spec CommandLine.Model.CommandSpec spec;
 
-  @Parameters(
-      arity = "1..*",
-      paramLabel = "PATH",
-      description =
-          "Policy files or directories, or one git remote as run --policies takes it"
-              + " (git+https://host/org/repo.git?ref=main&path=policies).")
-  List<String> paths;
+  @CommandLine.Mixin PolicyArguments paths;
 
   @Option(
       names = "--state",
@@ -60,7 +52,7 @@ public final class PlanCommand implements Callable<Integer> {
   public Integer call() {
     PrintWriter out = spec.commandLine().getOut();
     PrintWriter err = spec.commandLine().getErr();
-    PolicySet policies = PolicyArguments.load(paths, "plan", spec.commandLine().getErr());
+    PolicySet policies = paths.load("plan", spec.commandLine().getErr());
     if (!policies.isValid()) {
       policies.problems().forEach(p -> err.println(p.format()));
       err.println("sherlock plan: fix the policies above first (see sherlock validate)");

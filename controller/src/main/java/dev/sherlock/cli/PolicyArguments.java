@@ -19,14 +19,20 @@ import java.util.List;
  * holds, signatures included, before the daemon follows it.
  */
 final class PolicyArguments {
-  private PolicyArguments() {}
+  @picocli.CommandLine.Parameters(
+      arity = "1..*",
+      paramLabel = "PATH",
+      description =
+          "Policy files or directories, or one git remote as run --policies takes it"
+              + " (git+https://host/org/repo.git?ref=main&path=policies).")
+  List<String> arguments;
 
   /**
    * Loads the arguments; for a remote, names the commit read on {@code err}.
    *
    * @throws UserError when a remote is mixed with paths, or cannot be fetched
    */
-  static PolicySet load(List<String> arguments, String command, PrintWriter err) {
+  PolicySet load(String command, PrintWriter err) {
     if (arguments.stream().noneMatch(SherlockConfig.Git::isLocation)) {
       return new PolicyLoader().load(arguments.stream().map(Path::of).toList());
     }

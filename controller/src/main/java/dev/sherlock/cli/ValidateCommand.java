@@ -7,12 +7,10 @@ import dev.sherlock.policy.load.Diagnostic;
 import dev.sherlock.policy.load.LoadedDocument;
 import dev.sherlock.policy.load.PolicySet;
 import java.io.PrintWriter;
-import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
-import picocli.CommandLine.Parameters;
 
 /**
  * {@code sherlock validate PATH...}: checks policy files the way a compiler checks code, for a
@@ -25,13 +23,7 @@ import picocli.CommandLine.Parameters;
 public final class ValidateCommand implements Callable<Integer> {
   @CommandLine.Spec CommandLine.Model.CommandSpec spec;
 
-  @Parameters(
-      arity = "1..*",
-      paramLabel = "PATH",
-      description =
-          "Policy files or directories, or one git remote as run --policies takes it"
-              + " (git+https://host/org/repo.git?ref=main&path=policies).")
-  List<String> paths;
+  @CommandLine.Mixin PolicyArguments paths;
 
   @Option(
       names = "--output",
@@ -41,7 +33,7 @@ public final class ValidateCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
-    PolicySet set = PolicyArguments.load(paths, "validate", spec.commandLine().getErr());
+    PolicySet set = paths.load("validate", spec.commandLine().getErr());
     PrintWriter out = spec.commandLine().getOut();
     if (output == OutputFormat.json) {
       out.println(

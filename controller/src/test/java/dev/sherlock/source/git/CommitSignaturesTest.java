@@ -103,13 +103,7 @@ class CommitSignaturesTest {
     git.add().addFilepattern("policies/p.yaml").call();
     PersonIdent who = new PersonIdent("Pat Platform", "pat@example.com");
     RevCommit made =
-        git.commit()
-            .setAuthor(who)
-            .setCommitter(who)
-            .setMessage(message)
-            .setSign(key != null)
-            .setSigner(key)
-            .setSigningKey(key == null ? null : key.keyId())
+        PgpTestKey.signed(git.commit().setAuthor(who).setCommitter(who).setMessage(message), key)
             .call();
     return parse(git, made);
   }

@@ -134,13 +134,7 @@ public final class GitServer implements AutoCloseable {
           new PersonIdent(author, author.toLowerCase().replace(' ', '.') + "@example.com");
       PgpTestKey key = signingKey;
       RevCommit commit =
-          work.commit()
-              .setAuthor(who)
-              .setCommitter(who)
-              .setMessage(message)
-              .setSign(key != null)
-              .setSigner(key)
-              .setSigningKey(key == null ? null : key.keyId())
+          PgpTestKey.signed(work.commit().setAuthor(who).setCommitter(who).setMessage(message), key)
               .call();
       push(false);
       return commit.name();

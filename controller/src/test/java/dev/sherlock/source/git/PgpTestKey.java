@@ -57,6 +57,15 @@ public final class PgpTestKey implements Signer {
     }
   }
 
+  /** The commit signed with {@code key} as {@code git commit -S} does; unsigned when null. */
+  public static org.eclipse.jgit.api.CommitCommand signed(
+      org.eclipse.jgit.api.CommitCommand commit, PgpTestKey key) {
+    return commit
+        .setSign(key != null)
+        .setSigner(key)
+        .setSigningKey(key == null ? null : key.keyId());
+  }
+
   /** What {@code gpg --armor --export} prints for this key. */
   public String armoredPublicKey() {
     ByteArrayOutputStream out = new ByteArrayOutputStream();
