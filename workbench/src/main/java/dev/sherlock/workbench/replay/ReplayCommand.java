@@ -38,7 +38,9 @@ import picocli.CommandLine.Parameters;
  * ({@code sherlock run --record}) or exported events through the policies - the real controller on
  * the sandbox's virtual clock, every event at the time it came, every metric datapoint with the
  * value the controller read then - and prints the timeline: triggers fired and suppressed, sessions
- * opened with their diff, snapshots, reverts. Exit 0 when it ran; 2 when an input is not usable.
+ * opened with their diff, snapshots, reverts. People's deploys in the incident's CloudTrail are
+ * acted out at their times ({@link PeoplesCalls}). Exit 0 when it ran; 2 when an input is not
+ * usable.
  */
 @Command(
     name = "replay",
@@ -55,7 +57,8 @@ public final class ReplayCommand implements Callable<Integer> {
       required = true,
       description =
           "A recording (`sherlock run --record`), JSON lines of EventBridge events, a JSON array"
-              + " of them, or `aws sqs receive-message` output.")
+              + " of them, or `aws sqs receive-message` output; with CloudTrail's records of what"
+              + " people did (a log file, `aws cloudtrail lookup-events` output, or lines).")
   Path events;
 
   @Option(
