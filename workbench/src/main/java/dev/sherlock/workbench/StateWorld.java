@@ -97,7 +97,7 @@ public record StateWorld(
   @Override
   public void seed(Sandbox sandbox) {
     sandbox.workload().knowImages("%s.dkr.ecr.%s.amazonaws.com/".formatted(account, region));
-    new LinkedHashSet<>(services.stream().map(Service::cluster).toList())
+    clusters()
         .forEach(
             cluster ->
                 sandbox.call(
@@ -108,7 +108,9 @@ public record StateWorld(
             .thenComparing(d -> d.taskDefinition().revision()));
     for (DescribeTaskDefinitionResponse described : revisions) {
       TaskDefinition definition = described.taskDefinition();
-      definition.containerDefinitions().forEach(c -> sandbox.workload().knowImages(c.image()));
+      definition.containerDefinitions().stream()
+          .filter(c -> c.image() != null && !c.image().isEmpty()) // "" would match every image
+          .forEach(c -> sandbox.workload().knowImages(c.image()));
       sandbox.ecs().numberNextRevision(definition.family(), definition.revision());
       sandbox.call(
           Ecs.TARGET_PREFIX,
@@ -152,10 +154,11 @@ public record StateWorld(
   @Override
   public String description() {
     return "the world of %s (%d services in %s)"
-        .formatted(
-            file,
-            services.size(),
-            String.join(
-                ", ", new LinkedHashSet<>(services.stream().map(Service::cluster).toList())));
+        .formatted(file, services.size(), String.join(", ", clusters()));
+  }
+
+  /** The clusters of the services, each once, in the file's order. */
+  private Set<String> clusters() {
+    return new LinkedHashSet<>(services.stream().map(Service::cluster).toList());
   }
 }

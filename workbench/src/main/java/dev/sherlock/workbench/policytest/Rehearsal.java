@@ -284,6 +284,15 @@ public final class Rehearsal implements AutoCloseable {
       if (call.operation().equals("RegisterTaskDefinition")) {
         String family = request.path("family").asText();
         call.revision().ifPresent(r -> sandbox.ecs().numberNextRevision(family, r));
+        // Their images ran then: the world pulls them, wherever they come from.
+        request
+            .path("containerDefinitions")
+            .forEach(
+                c -> {
+                  if (!c.path("image").asText("").isEmpty()) {
+                    sandbox.workload().knowImages(c.path("image").asText());
+                  }
+                });
         String arn =
             sandbox
                 .call(Ecs.TARGET_PREFIX, call.operation(), request)
