@@ -68,6 +68,9 @@ class RecordingTest {
         "a bad time | {\"type\":\"event\",\"at\":\"yesterday\",\"event\":{}} | :1: error: 'at' is not an ISO-8601 instant",
         "a newer version | {\"type\":\"recording\",\"version\":9,\"started\":\"2026-12-07T10:00:00Z\"} | :1: error: a recording of version 9",
         "an empty array | [] | :1: error: no events or metric datapoints to replay",
+        "CloudTrail's records not a list | {\"Records\": \"x\"} | :1: error: neither a line of a recording, an EventBridge event nor a CloudTrail record",
+        "a lookup-events event not JSON | {\"Events\": [{\"CloudTrailEvent\": \"{oops\"}]} | :1: error: a CloudTrailEvent that is not JSON",
+        "a record's bad time | {\"eventSource\": \"ecs.amazonaws.com\", \"eventName\": \"UpdateService\", \"eventTime\": \"noon\"} | :1: error: 'eventTime' is not an ISO-8601 instant",
       })
   void whatCannotBeReplayedIsNamedAtItsLine(String name, String content, String message)
       throws IOException {
