@@ -52,7 +52,7 @@ public final class PlanCommand implements Callable<Integer> {
   public Integer call() {
     PrintWriter out = spec.commandLine().getOut();
     PrintWriter err = spec.commandLine().getErr();
-    PolicySet policies = paths.load("plan", spec.commandLine().getErr());
+    PolicySet policies = paths.load("plan", err);
     if (!policies.isValid()) {
       policies.problems().forEach(p -> err.println(p.format()));
       err.println("sherlock plan: fix the policies above first (see sherlock validate)");

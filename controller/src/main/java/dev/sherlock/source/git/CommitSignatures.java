@@ -2,7 +2,6 @@ package dev.sherlock.source.git;
 
 import dev.sherlock.UserError;
 import java.io.ByteArrayInputStream;
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
@@ -22,7 +21,9 @@ import org.bouncycastle.openpgp.PGPUtil;
 import org.bouncycastle.openpgp.bc.BcPGPObjectFactory;
 import org.bouncycastle.openpgp.operator.bc.BcKeyFingerprintCalculator;
 import org.bouncycastle.openpgp.operator.bc.BcPGPContentVerifierBuilderProvider;
+import org.eclipse.jgit.lib.Constants;
 import org.eclipse.jgit.revwalk.RevCommit;
+import org.eclipse.jgit.util.RawParseUtils;
 
 /**
  * {@code sherlock.git.require-signed-commits}: a commit applies only with a valid OpenPGP signature
@@ -31,7 +32,7 @@ import org.eclipse.jgit.revwalk.RevCommit;
  * server: what this replica trusts is what the platform team wrote down.
  */
 final class CommitSignatures {
-  private static final String SSH_SIGNATURE = "-----BEGIN SSH SIGNATURE-----";
+  private static final byte[] GPGSIG = "gpgsig".getBytes(StandardCharsets.US_ASCII);
   private static final String ARMOR_BEGIN = "-----BEGIN PGP PUBLIC KEY BLOCK-----";
 
   private final PGPPublicKeyRingCollection keys;
@@ -94,7 +95,8 @@ final class CommitSignatures {
     if (signature == null) {
       return Optional.of("it is not signed");
     }
-    if (new String(signature, StandardCharsets.US_ASCII).startsWith(SSH_SIGNATURE)) {
+    if (new String(signature, StandardCharsets.US_ASCII)
+        .startsWith(Constants.SSH_SIGNATURE_PREFIX)) {
       return Optional.of("it is signed with an SSH key; only OpenPGP signatures are checked");
     }
     PGPSignatureList signatures;
@@ -144,45 +146,22 @@ final class CommitSignatures {
   }
 
   /**
-   * What git signed: the commit object without its {@code gpgsig} header, whose value goes on over
-   * the lines that start with a space.
+   * What git signed: the commit object without its {@code gpgsig} header (whose value goes on over
+   * the lines that start with a space), cut as JGit's own verifiers cut it.
    */
   static byte[] signedPayload(byte[] raw) {
-    ByteArrayOutputStream out = new ByteArrayOutputStream(raw.length);
-    int at = 0;
-    boolean inSignature = false;
-    while (at < raw.length) {
-      int end = at;
-      while (end < raw.length && raw[end] != '\n') {
-        end++;
-      }
-      int next = Math.min(end + 1, raw.length);
-      if (end == at) { // the blank line: the message follows, as it is
-        out.write(raw, at, raw.length - at);
-        break;
-      }
-      boolean continuation = raw[at] == ' ';
-      if (!continuation) {
-        inSignature = startsWith(raw, at, "gpgsig ");
-      }
-      if (!inSignature) {
-        out.write(raw, at, next - at);
-      }
-      at = next;
+    int start = RawParseUtils.headerStart(GPGSIG, raw, 0);
+    if (start < 0) {
+      return raw;
     }
-    return out.toByteArray();
-  }
-
-  private static boolean startsWith(byte[] raw, int at, String prefix) {
-    byte[] p = prefix.getBytes(StandardCharsets.US_ASCII);
-    if (raw.length - at < p.length) {
-      return false;
+    int end = RawParseUtils.headerEnd(raw, start); // on the header's last LF, which goes too
+    if (end < raw.length) {
+      end++;
     }
-    for (int i = 0; i < p.length; i++) {
-      if (raw[at + i] != p[i]) {
-        return false;
-      }
-    }
-    return true;
+    start -= GPGSIG.length + 1; // back over "gpgsig "
+    byte[] payload = new byte[raw.length - (end - start)];
+    System.arraycopy(raw, 0, payload, 0, start);
+    System.arraycopy(raw, end, payload, start, raw.length - end);
+    return payload;
   }
 }
